@@ -1,0 +1,3 @@
+from .lst_data_sample import LSTDataSample
+
+__all__ = ['LSTDataSample']
