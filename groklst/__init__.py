@@ -1,3 +1,7 @@
 """groklst: land surface temperature (LST) downscaling and retrieval on MMEngine."""
+from .utils.compat import patch_mmengine as _patch_mmengine
 
 __version__ = '0.1.0'
+
+# Checkpoints must load under torch >= 2.6 wherever groklst is imported (see utils/compat.py).
+_patch_mmengine()

@@ -1,0 +1,6 @@
+# GrokLST benchmark at x8 (240 m → 30 m); everything else as the x4 file.
+_base_ = ['./groklst_x4.py']
+scale = 8
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))

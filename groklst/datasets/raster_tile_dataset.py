@@ -1,0 +1,83 @@
+"""Tiles cut from co-registered scene GeoTIFFs (e.g. the Landsat-8 demo dataset)."""
+import json
+import os.path as osp
+from typing import List, Optional, Sequence
+
+from mmengine.dataset import BaseDataset
+
+from groklst.registry import DATASETS
+
+from .base import build_pipeline
+
+
+@DATASETS.register_module()
+class RasterTileDataset(BaseDataset):
+    """Windows of scene GeoTIFFs listed in a tile index (``splits.json``).
+
+    The scene folder holds ``hr_lst.tif`` (1 band, K), ``guidance.tif`` (K bands),
+    ``valid_mask.tif`` (uint8, 1 = valid) and ``lr_lst_x{s}.tif`` (Wald-degraded LST at scale s).
+    The index lists tiles ``{id, split, row, col, size}`` (HR pixel offsets); tiles of different
+    splits never overlap (spatially disjoint blocks). Each item of the data list holds the paths
+    and ``hr_window`` read by ``LoadLSTSample``.
+
+    Args:
+        data_root: scene folder.
+        split: 'train', 'val' or 'test'.
+        scale: scale factor s (2, 4, 8).
+        ann_file: tile index JSON, relative to ``data_root``.
+        use_guidance: also load the guidance bands (guided SR); False for single-image SR.
+        guidance_bands: band names in the order the model expects; default all bands of the index.
+
+    Raises:
+        FileNotFoundError: the index or a scene file is missing (path named).
+        ValueError: unknown split, no tile in the split, or a band not in the scene.
+    """
+
+    METAINFO = dict(dataset_name='RasterTileDataset')
+
+    def __init__(self, data_root: str, split: str, scale: int, ann_file: str = 'splits.json',
+                 use_guidance: bool = True, guidance_bands: Optional[Sequence[str]] = None,
+                 hr_file: str = 'hr_lst.tif', guidance_file: str = 'guidance.tif',
+                 mask_file: str = 'valid_mask.tif', lr_file: str = 'lr_lst_x{scale}.tif',
+                 **kwargs) -> None:
+        self.split = split
+        self.scale = int(scale)
+        self.use_guidance = use_guidance
+        self.guidance_bands = list(guidance_bands) if guidance_bands else None
+        self.files = dict(hr=hr_file, guidance=guidance_file, mask=mask_file,
+                          lr=lr_file.format(scale=self.scale))
+        kwargs['pipeline'] = build_pipeline(kwargs.get('pipeline', []))
+        super().__init__(ann_file=ann_file, data_root=data_root, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        if not osp.isfile(self.ann_file):
+            raise FileNotFoundError(f'Tile index {self.ann_file} not found; build the dataset '
+                                    'first (see data/README.md)')
+        with open(self.ann_file) as f:
+            index = json.load(f)
+        splits = sorted({t['split'] for t in index['tiles']})
+        if self.split not in splits:
+            raise ValueError(f"Split '{self.split}' not in {self.ann_file} (has {splits})")
+        paths = {k: osp.join(self.data_root, v) for k, v in self.files.items()}
+        for k, p in paths.items():
+            if (k != 'guidance' or self.use_guidance) and not osp.isfile(p):
+                raise FileNotFoundError(f'Scene file {p} not found')
+        scene_bands = list(index.get('guidance_bands', []))
+        bands = self.guidance_bands or scene_bands
+        if self.use_guidance and bands != scene_bands:
+            raise ValueError(f'guidance_bands {bands} differ from the bands of the scene '
+                             f'{scene_bands}; band subsets of GeoTIFF scenes are not supported')
+        data_list = []
+        for t in index['tiles']:
+            if t['split'] != self.split:
+                continue
+            if t['row'] % self.scale or t['col'] % self.scale or t['size'] % self.scale:
+                raise ValueError(f"Tile {t['id']} is not aligned to scale {self.scale}")
+            data_list.append(dict(
+                sample_id=str(t['id']), lr_path=paths['lr'], gt_path=paths['hr'],
+                mask_path=paths['mask'],
+                guidance_path=paths['guidance'] if self.use_guidance else None,
+                guidance_bands=bands if self.use_guidance else [],
+                hr_window=((t['row'], t['col']), (t['size'], t['size'])),
+                scale=self.scale, lr_format='tif'))
+        return data_list

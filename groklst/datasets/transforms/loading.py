@@ -1,0 +1,212 @@
+"""Loading of one downscaling sample (LR LST, HR LST, HR guidance, validity masks)."""
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from groklst.registry import TRANSFORMS
+
+SPATIAL_KEYS_LR = ('lr_lst', 'lr_mask')
+SPATIAL_KEYS_HR = ('gt_lst', 'gt_mask', 'guidance')
+
+
+def _read_array(path: str, fmt: str, kind: str, window=None, bands=None) -> np.ndarray:
+    """Read one array as float32 (C, H, W) from a GeoTIFF, GrokLST .mat or .npz file.
+
+    Args:
+        path: file path.
+        fmt: 'tif', 'mat' or 'npz'.
+        kind: 'lst' or 'guidance' (selects the .mat reader / npz key).
+        window: ((row_off, col_off), (height, width)) pixel window for GeoTIFFs, or None.
+        bands: guidance band names (.mat / npz) to read in this order.
+
+    Raises:
+        ValueError: on an unknown format.
+    """
+    if fmt == 'tif':
+        from groklst.fileio.raster import read_raster
+        win = None
+        if window is not None:
+            from rasterio.windows import Window
+            (row, col), (h, w) = window
+            win = Window(col, row, w, h)
+        arr, _ = read_raster(path, window=win)
+    elif fmt == 'mat':
+        from groklst.fileio.mat_io import read_mat_guidance, read_mat_lst
+        if kind == 'lst':
+            arr = read_mat_lst(path)
+        else:
+            arr = read_mat_guidance(path, bands=tuple(bands)) if bands else read_mat_guidance(path)
+    elif fmt == 'npz':
+        with np.load(path) as z:
+            if kind == 'lst':
+                arr = z['lst']
+            else:
+                arr = np.stack([z[b] for b in bands]) if bands else z['guidance']
+        arr = arr[None] if arr.ndim == 2 else arr
+    else:
+        raise ValueError(f"Unknown raster format '{fmt}' for {path}; expected tif, mat or npz")
+    return np.asarray(arr).astype(np.float32, copy=False)
+
+
+def _scaled_window(window, scale: int):
+    (row, col), (h, w) = window
+    for v, name in ((row, 'row'), (col, 'col'), (h, 'height'), (w, 'width')):
+        if v % scale:
+            raise ValueError(f'HR window {name}={v} is not a multiple of scale {scale}')
+    return (row // scale, col // scale), (h // scale, w // scale)
+
+
+def fill_invalid(arr: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Replace invalid pixels of each channel by the mean of that channel's valid pixels.
+
+    Args:
+        arr: (C, H, W) float32.
+        mask: (1 or C, H, W) bool, True where valid.
+
+    Returns:
+        (C, H, W) float32, finite everywhere (0 where a channel has no valid pixel).
+    """
+    out = arr.copy()
+    mask = np.broadcast_to(mask, arr.shape)
+    for c in range(arr.shape[0]):
+        valid = mask[c]
+        fill = float(arr[c][valid].mean()) if valid.any() else 0.0
+        out[c][~valid] = fill
+    return out
+
+
+@TRANSFORMS.register_module()
+class LoadLSTSample(BaseTransform):
+    """Load LR LST, HR LST (reference) and HR guidance of one sample and derive validity masks.
+
+    Reads ``lr_path``, ``gt_path`` (optional), ``guidance_path`` (optional) and, for GeoTIFF scenes,
+    ``hr_window`` ((row, col), (H, W)) and ``mask_path`` (uint8 valid mask on the HR grid).
+    Formats: ``lr_format`` key of the results ('tif', 'mat', 'npz'). A pixel is valid when it is
+    finite, inside ``valid_range`` (K) and, where a mask file is given, flagged valid. Invalid LST
+    pixels are filled with the tile's valid mean so nothing non-finite reaches a network; masks
+    (bool) keep them out of loss and metrics. Non-finite guidance pixels are filled the same way
+    and make the co-located reference pixel invalid.
+
+    Added keys: ``lr_lst`` (1, h, w), ``lr_mask`` (1, h, w), ``gt_lst`` (1, H, W), ``gt_mask``
+    (1, H, W), ``guidance`` (K, H, W) float32 (K, H, W); see ``groklst/datasets/CONTRACT.md``.
+
+    Args:
+        valid_range: (min, max) plausible LST in K.
+        expected_bands: number of guidance bands the model expects; None = from
+            ``guidance_bands`` of the results.
+
+    Raises:
+        ValueError: guidance band count differs from the expected count; LR and HR sizes are not
+            related by ``scale``; a file has the wrong number of LST bands.
+    """
+
+    def __init__(self, valid_range: Tuple[float, float] = (200.0, 360.0),
+                 expected_bands: Optional[int] = None) -> None:
+        self.valid_range = valid_range
+        self.expected_bands = expected_bands
+
+    def _valid(self, arr: np.ndarray) -> np.ndarray:
+        lo, hi = self.valid_range
+        with np.errstate(invalid='ignore'):
+            return np.isfinite(arr) & (arr >= lo) & (arr <= hi)
+
+    def transform(self, results: dict) -> dict:
+        fmt = results.get('lr_format', 'tif')
+        scale = int(results['scale'])
+        hr_window = results.get('hr_window')
+        lr_window = _scaled_window(hr_window, scale) if hr_window is not None else None
+        bands = results.get('guidance_bands')
+
+        lr = _read_array(results['lr_path'], fmt, 'lst', window=lr_window)
+        if lr.shape[0] != 1:
+            raise ValueError(f"LR LST {results['lr_path']} has {lr.shape[0]} bands, expected 1")
+        lr_mask = self._valid(lr)
+        h, w = lr.shape[-2:]
+
+        guidance = None
+        if results.get('guidance_path'):
+            guidance = _read_array(results['guidance_path'], fmt, 'guidance',
+                                   window=hr_window, bands=bands)
+            expected = self.expected_bands or (len(bands) if bands else None)
+            if expected is not None and guidance.shape[0] != expected:
+                raise ValueError(
+                    f"Guidance {results['guidance_path']}: expected {expected} bands "
+                    f"({list(bands) if bands else ''}), found {guidance.shape[0]}")
+            if guidance.shape[-2:] != (h * scale, w * scale):
+                raise ValueError(
+                    f"Guidance {results['guidance_path']} is {guidance.shape[-2:]} but LR "
+                    f"{results['lr_path']} is {(h, w)}: expected guidance of "
+                    f"{(h * scale, w * scale)} at scale {scale}")
+            g_valid = np.isfinite(guidance)
+            guidance = fill_invalid(guidance, g_valid)
+            results['guidance'] = guidance
+
+        if results.get('gt_path'):
+            gt = _read_array(results['gt_path'], fmt, 'lst', window=hr_window)
+            if gt.shape[0] != 1:
+                raise ValueError(f"HR LST {results['gt_path']} has {gt.shape[0]} bands, expected 1")
+            if gt.shape[-2:] != (h * scale, w * scale):
+                raise ValueError(
+                    f"HR LST {results['gt_path']} is {gt.shape[-2:]} and LR {results['lr_path']} "
+                    f"is {(h, w)}: sizes are not related by scale {scale} "
+                    f"(expected HR {(h * scale, w * scale)})")
+            gt_mask = self._valid(gt)
+            if results.get('mask_path'):
+                m = _read_array(results['mask_path'], 'tif', 'lst', window=hr_window)
+                gt_mask &= m > 0
+            if guidance is not None:
+                gt_mask &= g_valid.all(axis=0, keepdims=True)
+            results['gt_lst'] = fill_invalid(gt, gt_mask)
+            results['gt_mask'] = gt_mask
+
+        results['lr_lst'] = fill_invalid(lr, lr_mask)
+        results['lr_mask'] = lr_mask
+        results['ori_shape'] = (h * scale, w * scale)
+        return results
+
+
+@TRANSFORMS.register_module()
+class NormalizeGuidance(BaseTransform):
+    """Normalize each guidance band with statistics fitted on the training split.
+
+    Statistics come from a JSON file written by the dataset tools (key ``guidance`` →
+    ``{band: {mean, std, min, max}}``), never from numbers pasted into configs.
+
+    Args:
+        stats_file: path of the statistics JSON.
+        mode: 'zscore' ((x − mean)/std) or 'minmax' ((x − min)/(max − min)).
+
+    Raises:
+        KeyError: a band of the sample has no statistics in the file (names listed).
+        ValueError: unknown mode, or a zero std / range.
+    """
+
+    def __init__(self, stats_file: str, mode: str = 'zscore') -> None:
+        if mode not in ('zscore', 'minmax'):
+            raise ValueError(f"mode must be 'zscore' or 'minmax', got {mode!r}")
+        from groklst.datasets.stats import load_stats
+        self.stats_file = stats_file
+        self.stats = load_stats(stats_file)['guidance']
+        self.mode = mode
+
+    def transform(self, results: dict) -> dict:
+        if results.get('guidance') is None:
+            return results
+        bands = results['guidance_bands']
+        missing = [b for b in bands if b not in self.stats]
+        if missing:
+            raise KeyError(f'{self.stats_file} has no guidance statistics for bands {missing}; '
+                           f'it has {sorted(self.stats)}')
+        g = results['guidance'].copy()
+        for i, b in enumerate(bands):
+            s = self.stats[b]
+            if self.mode == 'zscore':
+                offset, div = s['mean'], s['std']
+            else:
+                offset, div = s['min'], s['max'] - s['min']
+            if div <= 0:
+                raise ValueError(f"{self.stats_file}: band '{b}' has non-positive spread {div}")
+            g[i] = (g[i] - offset) / div
+        results['guidance'] = g.astype(np.float32)
+        return results

@@ -1,0 +1,5 @@
+"""Engine extensions (hooks, optimizer wrappers) registered in groklst's registries."""
+from .hooks import LSTVisualizationHook
+from .optim_wrappers import CPUBF16OptimWrapper
+
+__all__ = ['CPUBF16OptimWrapper', 'LSTVisualizationHook']

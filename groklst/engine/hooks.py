@@ -1,0 +1,38 @@
+"""Hooks: PNG panels of test predictions."""
+import os.path as osp
+from typing import Optional, Sequence
+
+from mmengine.hooks import Hook
+
+from groklst.registry import HOOKS
+
+
+@HOOKS.register_module()
+class LSTVisualizationHook(Hook):
+    """Save one PNG panel per test sample: LR | prediction | reference | error (K, colour bars).
+
+    Args:
+        out_dir: folder of the PNG files (created if missing).
+        max_samples: stop after this many panels (None = all).
+    """
+
+    def __init__(self, out_dir: str, max_samples: Optional[int] = None) -> None:
+        self.out_dir = out_dir
+        self.max_samples = max_samples
+        self._count = 0
+
+    def after_test_iter(self, runner, batch_idx: int, data_batch=None,
+                        outputs: Optional[Sequence] = None) -> None:
+        from groklst.visualization import save_lst_panel
+        for sample in outputs or []:
+            if self.max_samples is not None and self._count >= self.max_samples:
+                return
+            name = str(sample.metainfo.get('sample_id', self._count))
+            gt = sample.get('gt_lst')
+            save_lst_panel(
+                osp.join(self.out_dir, f'{name}.png'),
+                lr=sample.lr_lst[0].cpu().numpy(), pred=sample.pred_lst[0].cpu().numpy(),
+                ref=None if gt is None else gt[0].cpu().numpy(),
+                ref_mask=None if gt is None else sample.gt_mask[0].cpu().numpy(),
+                lr_mask=sample.lr_mask[0].cpu().numpy(), title=name)
+            self._count += 1

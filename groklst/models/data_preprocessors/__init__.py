@@ -1,0 +1,3 @@
+from .lst_data_preprocessor import LSTDataPreprocessor
+
+__all__ = ['LSTDataPreprocessor']
