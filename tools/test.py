@@ -55,8 +55,8 @@ def main(argv=None):
                 'val_dataloader', 'val_cfg', 'val_evaluator'):
         cfg.pop(key, None)
     if args.show_dir:
-        cfg.setdefault('custom_hooks', []).append(
-            dict(type='LSTVisualizationHook', out_dir=args.show_dir, max_samples=args.max_show))
+        cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [
+            dict(type='LSTVisualizationHook', out_dir=args.show_dir, max_samples=args.max_show)]
     prepare_cfg_for_device(cfg)
     runner = Runner.from_cfg(cfg)
     n_params = sum(p.numel() for p in runner.model.parameters() if p.requires_grad)

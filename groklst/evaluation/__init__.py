@@ -1,0 +1,9 @@
+"""Evaluation of downscaled LST: pixel metrics (:mod:`.functional`) and MMEngine metrics.
+
+Importing this package registers the metrics (e.g. ``LSTMetric``) in
+:data:`groklst.registry.METRICS`, which lists it as its lazy-import location.
+"""
+from .functional import bias, cc, lst_metrics, mae, rmse, rsd
+from .metrics import LSTMetric
+
+__all__ = ['LSTMetric', 'bias', 'cc', 'lst_metrics', 'mae', 'rmse', 'rsd']
