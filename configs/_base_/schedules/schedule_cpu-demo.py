@@ -1,11 +1,10 @@
 # Short CPU schedule for the Landsat-8 demo (2 cores): a larger learning rate than the paper's
-# because the run is short, one cosine cycle, validation every 200 iterations.
-max_iters = 1200
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=200)
+# because the run is short, one cosine cycle, validation every 100 iterations.
+max_iters = 800
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=100)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(type='OptimWrapper',
                      optimizer=dict(type='AdamW', lr=5e-4, weight_decay=1e-5))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=False, T_max=max_iters,
                        eta_min=1e-6)
-default_hooks = dict(checkpoint=dict(interval=200), logger=dict(interval=20))

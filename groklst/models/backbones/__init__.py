@@ -1,0 +1,4 @@
+"""Generators (backbones); importing a module registers it in ``groklst.registry.MODELS``."""
+from .mocolsk_net import MoCoLSKBridge, MoCoLSKNet
+
+__all__ = ['MoCoLSKBridge', 'MoCoLSKNet']

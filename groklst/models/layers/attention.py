@@ -1,0 +1,49 @@
+"""Channel attention (squeeze-and-excitation style) of RCAN.
+
+Zhang et al., "Image Super-Resolution Using Very Deep Residual Channel Attention Networks",
+ECCV 2018.
+"""
+import torch
+import torch.nn as nn
+
+from .activation import ActCfg, build_activation
+
+
+class CALayer(nn.Module):
+    """Channel attention layer (Zhang et al., RCAN, ECCV 2018).
+
+    Global average pooling gives one descriptor per channel; a 1x1 bottleneck
+    (C -> max(1, C // reduction) -> C) followed by a sigmoid gives per-channel gates that rescale
+    the input.
+
+    Args:
+        channels: number of channels C.
+        reduction: bottleneck reduction ratio r (hidden width ``max(1, C // r)``, so small
+            widths such as C=8 with r=16 still work).
+        act_cfg: activation inside the bottleneck (see
+            :func:`~groklst.models.layers.activation.build_activation`). Default ReLU.
+
+    Shapes:
+        input (B, C, H, W) -> output (B, C, H, W).
+
+    Raises:
+        ValueError: if ``channels`` or ``reduction`` is not positive.
+    """
+
+    def __init__(self, channels: int, reduction: int = 16, act_cfg: ActCfg = 'ReLU'):
+        super().__init__()
+        if channels < 1 or reduction < 1:
+            raise ValueError(
+                f'channels and reduction must be positive, found {channels} and {reduction}')
+        hidden = max(1, channels // reduction)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.gate = nn.Sequential(
+            nn.Conv2d(channels, hidden, 1),
+            build_activation(act_cfg),
+            nn.Conv2d(hidden, channels, 1),
+            nn.Sigmoid(),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Rescale (B, C, H, W) features by their channel gates; returns (B, C, H, W)."""
+        return x * self.gate(self.pool(x))
