@@ -16,7 +16,7 @@ import sys
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEMO_CFG = 'configs/mocolsk/mocolsk-demo_x4_1xb4-1200it_landsat8-demo.py'
+DEMO_CFG = 'configs/mocolsk/mocolsk-demo_x4_1xb4-800it_landsat8-demo.py'
 BASELINES = {
     'bicubic': 'configs/classic/bicubic_x4_landsat8-demo.py',
     'bilinear': 'configs/classic/bilinear_x4_landsat8-demo.py',
