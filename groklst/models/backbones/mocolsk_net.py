@@ -102,6 +102,10 @@ class MoCoLSKNet(BaseModule):
     """
 
     uses_guidance = True
+    model_kind = 'gisr'
+    supported_scales = (2, 4, 8)
+    paper = ('Dai et al., "GrokLST: Towards High-Resolution Benchmark and Toolkit for Land '
+             'Surface Temperature Downscaling", IEEE TGRS 2025')
 
     def __init__(self,
                  scale: int,
