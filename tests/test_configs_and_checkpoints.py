@@ -1,0 +1,92 @@
+"""Every shipped config builds; checkpoints round-trip under torch >= 2.6; npz samples load."""
+import glob
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from groklst.datasets.transforms import LoadLSTSample
+from groklst.registry import MODELS
+from groklst.utils import register_all_modules
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+MODEL_CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '**', '*.py'), recursive=True))
+
+
+def _model_cfg(path):
+    cfg = Config.fromfile(path)
+    model = cfg.model.to_dict()
+    if 'lst_norm' in model:  # the stats file belongs to a dataset users build or download
+        assert model['lst_norm']['stats_file'] == cfg.stats_file
+        model['lst_norm'] = dict(mean=300.0, std=5.0)
+    return cfg, model
+
+
+@pytest.mark.parametrize('path', [p for p in MODEL_CONFIGS if '/configs/_base_/' not in p],
+                         ids=lambda p: osp.relpath(p, ROOT))
+def test_config_builds_model_and_names_val_and_test(path):
+    register_all_modules()
+    cfg, model_cfg = _model_cfg(path)
+    model = MODELS.build(model_cfg)
+    assert model.scale == cfg.scale == cfg.test_dataloader.dataset.scale
+    # model selection on val, testing on test, never the other way round
+    assert cfg.val_dataloader.dataset.split == 'val'
+    assert cfg.test_dataloader.dataset.split == 'test'
+    assert cfg.train_dataloader.dataset.split in ('train', 'trainval')
+    k = 'x%d' % cfg.scale
+    assert k in osp.basename(path)
+    if model.generator is not None and model.uses_guidance:
+        assert model.generator.guidance_channels == len(cfg.guidance_bands)
+
+
+def test_paper_size_mocolsk_matches_paper_defaults():
+    _, m = _model_cfg(osp.join(ROOT, 'configs/mocolsk/mocolsk_x4_4xb1-10k_groklst.py'))
+    g = m['generator']
+    assert (g['base_dim'], g['num_stages'], g['n_resblocks'], g['mlp_type'], g['mlp_layers'],
+            g['dynamic_kernel_size']) == (32, 4, 4, 'a', 1, 3)
+    assert tuple(map(tuple, g['lsk_kernels'])) == ((5, 1), (7, 3))
+    sched = Config.fromfile(osp.join(ROOT, 'configs/_base_/schedules/schedule_10k.py'))
+    assert sched.optim_wrapper.optimizer.type == 'AdamW'
+    assert sched.optim_wrapper.optimizer.lr == 1e-4
+    assert sched.optim_wrapper.optimizer.weight_decay == 1e-5
+    assert sched.train_cfg.max_iters == 10000
+
+
+def test_checkpoint_roundtrip_with_non_tensor_meta(tmp_path):
+    """mmengine checkpoints carry non-tensor objects; torch>=2.6 weights_only would reject them."""
+    from mmengine.config import ConfigDict
+    from mmengine.runner import load_checkpoint
+    register_all_modules()
+    cfg = dict(type='Downscaler', scale=2, lst_norm=dict(mean=295.0, std=4.0),
+               generator=dict(type='MoCoLSKNet', scale=2, guidance_channels=3, base_dim=8,
+                              num_stages=1, n_resblocks=1, reduction=4))
+    torch.manual_seed(0)
+    a = MODELS.build(cfg)
+    path = str(tmp_path / 'ckpt.pth')
+    torch.save(dict(state_dict=a.state_dict(),
+                    meta=dict(cfg=ConfigDict(cfg), seed=np.int64(3), hist=np.arange(3))), path)
+    torch.manual_seed(1)
+    b = MODELS.build(cfg)
+    inp = dict(lr=290 + torch.randn(2, 1, 6, 6), guidance=torch.randn(2, 3, 12, 12))
+    assert not torch.allclose(a(inp), b(inp))
+    ckpt = load_checkpoint(b, path, map_location='cpu', strict=True)
+    assert int(ckpt['meta']['seed']) == 3
+    a.eval(), b.eval()
+    torch.testing.assert_close(a(inp), b(inp), atol=0, rtol=0)
+
+
+def test_npz_samples_load(tmp_path):
+    lr = (300 + np.random.rand(4, 4)).astype(np.float64)
+    gt = np.repeat(np.repeat(lr, 2, 0), 2, 1).astype(np.int16)  # non-float: cast, not crash
+    np.savez(tmp_path / 'lr.npz', lst=lr)
+    np.savez(tmp_path / 'gt.npz', lst=gt)
+    np.savez(tmp_path / 'g.npz', nir=np.ones((8, 8)), red=np.zeros((8, 8)))
+    r = LoadLSTSample()(dict(lr_path=str(tmp_path / 'lr.npz'), gt_path=str(tmp_path / 'gt.npz'),
+                             guidance_path=str(tmp_path / 'g.npz'), guidance_bands=['red', 'nir'],
+                             scale=2, lr_format='npz'))
+    assert r['lr_lst'].dtype == np.float32 and r['gt_lst'].dtype == np.float32
+    assert r['gt_lst'].shape == (1, 8, 8) and r['guidance'].shape == (2, 8, 8)
+    np.testing.assert_array_equal(r['guidance'][:, 0, 0], [0, 1])
+    assert r['gt_mask'].all() and r['lr_mask'].all()
