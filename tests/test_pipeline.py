@@ -170,3 +170,17 @@ def test_nan_lr_is_masked_and_filled(tmp_path):
     r = [ds[i] for i in range(len(ds)) if ds[i]['hr_window'][0] == (0, 0)][0]
     assert not r['lr_mask'][0, 0, 0] and not r['lr_mask'][0, 1, 1]
     assert np.isfinite(r['lr_lst']).all() and r['lr_lst'].max() < 400
+
+
+def test_cached_scene_reads_equal_window_reads(scene):
+    root, _ = scene
+    ds = _dataset(root, 'train', scale=2)
+    for i in (0, len(ds) - 1):
+        item = ds.get_data_info(i)
+        a = LoadLSTSample()(dict(item))
+        b = LoadLSTSample(cache_scenes=True)(dict(item))
+        for key in ('lr_lst', 'lr_mask', 'gt_lst', 'gt_mask', 'guidance'):
+            np.testing.assert_array_equal(a[key], b[key])
+        b['gt_lst'][:] = 0  # results are copies: the cache must not change
+        c = LoadLSTSample(cache_scenes=True)(dict(item))
+        np.testing.assert_array_equal(a['gt_lst'], c['gt_lst'])

@@ -10,14 +10,14 @@ guidance_bands = ['coastal', 'blue', 'green', 'red', 'nir', 'swir1', 'swir2',
 gt_patch_size = 64
 
 train_pipeline = [
-    dict(type='LoadLSTSample'),
+    dict(type='LoadLSTSample', cache_scenes=True),
     dict(type='NormalizeGuidance', stats_file=stats_file, mode='zscore'),
     dict(type='PairedRandomCrop', gt_patch_size=gt_patch_size),
     dict(type='PairedFlipRot', flip_prob=0.5, rot90_prob=0.5),
     dict(type='PackLSTInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadLSTSample'),
+    dict(type='LoadLSTSample', cache_scenes=True),
     dict(type='NormalizeGuidance', stats_file=stats_file, mode='zscore'),
     dict(type='PackLSTInputs'),
 ]

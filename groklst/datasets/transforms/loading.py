@@ -1,6 +1,8 @@
 """Loading of one downscaling sample (LR LST, HR LST, HR guidance, validity masks)."""
 from typing import Optional, Sequence, Tuple
 
+import functools
+
 import numpy as np
 from mmcv.transforms import BaseTransform
 
@@ -49,6 +51,24 @@ def _read_array(path: str, fmt: str, kind: str, window=None, bands=None) -> np.n
     return np.asarray(arr).astype(np.float32, copy=False)
 
 
+@functools.lru_cache(maxsize=16)
+def _read_whole_tif(path: str) -> np.ndarray:
+    """Whole GeoTIFF as float32 (C, H, W), cached per process (read-only)."""
+    arr = _read_array(path, 'tif', 'lst')
+    arr.setflags(write=False)
+    return arr
+
+
+def _read_cached(path: str, window) -> np.ndarray:
+    arr = _read_whole_tif(path)
+    if window is None:
+        return arr.copy()
+    (row, col), (h, w) = window
+    if row + h > arr.shape[1] or col + w > arr.shape[2]:
+        raise ValueError(f'Window {window} exceeds {path} of size {arr.shape[1:]}')
+    return arr[:, row:row + h, col:col + w].copy()
+
+
 def _scaled_window(window, scale: int):
     (row, col), (h, w) = window
     for v, name in ((row, 'row'), (col, 'col'), (h, 'height'), (w, 'width')):
@@ -95,6 +115,8 @@ class LoadLSTSample(BaseTransform):
         valid_range: (min, max) plausible LST in K.
         expected_bands: number of guidance bands the model expects; None = from
             ``guidance_bands`` of the results.
+        cache_scenes: keep whole GeoTIFF scenes in memory (per worker) and cut windows from
+            them: fast for small scenes such as the Landsat-8 demo; leave off for large ones.
 
     Raises:
         ValueError: guidance band count differs from the expected count; LR and HR sizes are not
@@ -102,9 +124,15 @@ class LoadLSTSample(BaseTransform):
     """
 
     def __init__(self, valid_range: Tuple[float, float] = (200.0, 360.0),
-                 expected_bands: Optional[int] = None) -> None:
+                 expected_bands: Optional[int] = None, cache_scenes: bool = False) -> None:
         self.valid_range = valid_range
         self.expected_bands = expected_bands
+        self.cache_scenes = cache_scenes
+
+    def _read(self, path, fmt, kind, window=None, bands=None):
+        if self.cache_scenes and fmt == 'tif':
+            return _read_cached(path, window)
+        return _read_array(path, fmt, kind, window=window, bands=bands)
 
     def _valid(self, arr: np.ndarray) -> np.ndarray:
         lo, hi = self.valid_range
@@ -118,7 +146,7 @@ class LoadLSTSample(BaseTransform):
         lr_window = _scaled_window(hr_window, scale) if hr_window is not None else None
         bands = results.get('guidance_bands')
 
-        lr = _read_array(results['lr_path'], fmt, 'lst', window=lr_window)
+        lr = self._read(results['lr_path'], fmt, 'lst', window=lr_window)
         if lr.shape[0] != 1:
             raise ValueError(f"LR LST {results['lr_path']} has {lr.shape[0]} bands, expected 1")
         lr_mask = self._valid(lr)
@@ -126,7 +154,7 @@ class LoadLSTSample(BaseTransform):
 
         guidance = None
         if results.get('guidance_path'):
-            guidance = _read_array(results['guidance_path'], fmt, 'guidance',
+            guidance = self._read(results['guidance_path'], fmt, 'guidance',
                                    window=hr_window, bands=bands)
             expected = self.expected_bands or (len(bands) if bands else None)
             if expected is not None and guidance.shape[0] != expected:
@@ -143,7 +171,7 @@ class LoadLSTSample(BaseTransform):
             results['guidance'] = guidance
 
         if results.get('gt_path'):
-            gt = _read_array(results['gt_path'], fmt, 'lst', window=hr_window)
+            gt = self._read(results['gt_path'], fmt, 'lst', window=hr_window)
             if gt.shape[0] != 1:
                 raise ValueError(f"HR LST {results['gt_path']} has {gt.shape[0]} bands, expected 1")
             if gt.shape[-2:] != (h * scale, w * scale):
@@ -153,7 +181,7 @@ class LoadLSTSample(BaseTransform):
                     f"(expected HR {(h * scale, w * scale)})")
             gt_mask = self._valid(gt)
             if results.get('mask_path'):
-                m = _read_array(results['mask_path'], 'tif', 'lst', window=hr_window)
+                m = self._read(results['mask_path'], 'tif', 'lst', window=hr_window)
                 gt_mask &= m > 0
             if guidance is not None:
                 gt_mask &= g_valid.all(axis=0, keepdims=True)
