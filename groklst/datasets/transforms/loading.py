@@ -77,6 +77,14 @@ def _scaled_window(window, scale: int):
     return (row // scale, col // scale), (h // scale, w // scale)
 
 
+def _check_hr_size(what: str, path: str, arr: np.ndarray, lr_path: str, lr_hw, scale: int):
+    want = (lr_hw[0] * scale, lr_hw[1] * scale)
+    if tuple(arr.shape[-2:]) != want:
+        raise ValueError(f'{what} {path} is {tuple(arr.shape[-2:])} and LR {lr_path} is '
+                         f'{tuple(lr_hw)}: sizes are not related by scale {scale} '
+                         f'(expected {want})')
+
+
 def fill_invalid(arr: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Replace invalid pixels of each channel by the mean of that channel's valid pixels.
 
@@ -161,11 +169,8 @@ class LoadLSTSample(BaseTransform):
                 raise ValueError(
                     f"Guidance {results['guidance_path']}: expected {expected} bands "
                     f"({list(bands) if bands else ''}), found {guidance.shape[0]}")
-            if guidance.shape[-2:] != (h * scale, w * scale):
-                raise ValueError(
-                    f"Guidance {results['guidance_path']} is {guidance.shape[-2:]} but LR "
-                    f"{results['lr_path']} is {(h, w)}: expected guidance of "
-                    f"{(h * scale, w * scale)} at scale {scale}")
+            _check_hr_size('Guidance', results['guidance_path'], guidance, results['lr_path'],
+                           (h, w), scale)
             g_valid = np.isfinite(guidance)
             guidance = fill_invalid(guidance, g_valid)
             results['guidance'] = guidance
@@ -174,11 +179,7 @@ class LoadLSTSample(BaseTransform):
             gt = self._read(results['gt_path'], fmt, 'lst', window=hr_window)
             if gt.shape[0] != 1:
                 raise ValueError(f"HR LST {results['gt_path']} has {gt.shape[0]} bands, expected 1")
-            if gt.shape[-2:] != (h * scale, w * scale):
-                raise ValueError(
-                    f"HR LST {results['gt_path']} is {gt.shape[-2:]} and LR {results['lr_path']} "
-                    f"is {(h, w)}: sizes are not related by scale {scale} "
-                    f"(expected HR {(h * scale, w * scale)})")
+            _check_hr_size('HR LST', results['gt_path'], gt, results['lr_path'], (h, w), scale)
             gt_mask = self._valid(gt)
             if results.get('mask_path'):
                 m = self._read(results['mask_path'], 'tif', 'lst', window=hr_window)
