@@ -5,6 +5,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import rasterio
+import torch
 
 from groklst.datasets.raster_tile_dataset import RasterTileDataset
 from groklst.datasets.transforms import (LoadLSTSample, NormalizeGuidance, PackLSTInputs,
@@ -184,3 +185,30 @@ def test_cached_scene_reads_equal_window_reads(scene):
         b['gt_lst'][:] = 0  # results are copies: the cache must not change
         c = LoadLSTSample(cache_scenes=True)(dict(item))
         np.testing.assert_array_equal(a['gt_lst'], c['gt_lst'])
+
+
+def test_random_draws_differ_between_dataloader_workers(scene):
+    """Under MMEngine's worker seeding, two workers must not repeat each other's crops/drops."""
+    from functools import partial
+
+    from mmengine.dataset.utils import worker_init_fn
+    from torch.utils.data import DataLoader
+    root, _ = scene
+    ds = _dataset(root, 'train', scale=2, pipeline=[
+        dict(type='LoadLSTSample'), dict(type='PairedRandomCrop', gt_patch_size=8),
+        dict(type='RandomBandDrop', drop_rates={b: 0.5 for b in BANDS})])
+    first = ds.get_data_info(0)
+
+    class Same(torch.utils.data.Dataset):  # every index is the same tile
+        def __len__(self):
+            return 8
+
+        def __getitem__(self, i):
+            r = ds.pipeline(dict(first))
+            return r['crop_origin_lr'], tuple(r['band_keep_mask'].tolist())
+
+    loader = DataLoader(Same(), batch_size=None, num_workers=2,
+                        worker_init_fn=partial(worker_init_fn, num_workers=2, rank=0, seed=0))
+    draws = list(loader)
+    # DataLoader interleaves workers: even items from worker 0, odd from worker 1
+    assert draws[0::2] != draws[1::2]
