@@ -171,6 +171,19 @@ def test_nan_lr_is_masked_and_filled(tmp_path):
     r = [ds[i] for i in range(len(ds)) if ds[i]['hr_window'][0] == (0, 0)][0]
     assert not r['lr_mask'][0, 0, 0] and not r['lr_mask'][0, 1, 1]
     assert np.isfinite(r['lr_lst']).all() and r['lr_lst'].max() < 400
+    # filled with the value of a valid pixel of the tile
+    tile = lr[0, :8, :8]
+    assert r['lr_lst'][0, 1, 1] in set(tile[r['lr_mask'][0]].tolist())
+
+
+def test_fill_invalid_nearest_neighbour():
+    from groklst.datasets.transforms.loading import fill_invalid
+    a = np.array([[[1., 2., 3., 4., 5.]]], np.float32)
+    m = np.array([[[True, False, False, False, True]]])
+    out = fill_invalid(a, m)
+    assert out[0, 0, 1] == 1 and out[0, 0, 3] == 5 and out[0, 0, 2] in (1, 5)
+    np.testing.assert_array_equal(out[m], a[m])
+    np.testing.assert_array_equal(fill_invalid(a, np.zeros_like(m)), np.zeros_like(a))
 
 
 def test_cached_scene_reads_equal_window_reads(scene):

@@ -86,7 +86,11 @@ def _check_hr_size(what: str, path: str, arr: np.ndarray, lr_path: str, lr_hw, s
 
 
 def fill_invalid(arr: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Replace invalid pixels of each channel by the mean of that channel's valid pixels.
+    """Replace invalid pixels of each channel by the value of the nearest valid pixel.
+
+    Nearest-neighbour filling (Euclidean distance transform, ``scipy.ndimage``) keeps values
+    near the edge of a cloud or no-data hole close to their valid surroundings, so interpolation
+    of the LR field does not drag unrelated values into valid HR pixels next to the hole.
 
     Args:
         arr: (C, H, W) float32.
@@ -95,12 +99,18 @@ def fill_invalid(arr: np.ndarray, mask: np.ndarray) -> np.ndarray:
     Returns:
         (C, H, W) float32, finite everywhere (0 where a channel has no valid pixel).
     """
+    from scipy.ndimage import distance_transform_edt
     out = arr.copy()
     mask = np.broadcast_to(mask, arr.shape)
     for c in range(arr.shape[0]):
         valid = mask[c]
-        fill = float(arr[c][valid].mean()) if valid.any() else 0.0
-        out[c][~valid] = fill
+        if valid.all():
+            continue
+        if not valid.any():
+            out[c] = 0.0
+            continue
+        rows, cols = distance_transform_edt(~valid, return_distances=False, return_indices=True)
+        out[c] = arr[c][rows, cols]
     return out
 
 
