@@ -13,4 +13,4 @@ model = dict(
                    dynamic_kernel_size=3, lsk_kernels=((5, 1), (7, 3)),
                    pool_bins=(1, 2, 3, 6), pool_type='avg'),
     loss=dict(type='MaskedL1Loss'))
-default_hooks = dict(checkpoint=dict(interval=100), logger=dict(interval=20))
+default_hooks = dict(checkpoint=dict(interval=50), logger=dict(interval=20))

@@ -1,7 +1,7 @@
 # Short CPU schedule for the Landsat-8 demo (2 cores): a larger learning rate than the paper's
-# because the run is short, one cosine cycle, validation every 100 iterations.
+# because the run is short, one cosine cycle, validation every 50 iterations.
 max_iters = 800
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=100)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=50)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(type='OptimWrapper',
