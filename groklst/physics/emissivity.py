@@ -39,9 +39,16 @@ Band emissivities (TIRS B10 / B11):
 
 from __future__ import annotations
 
+import os
+import os.path as osp
+import re
+from dataclasses import dataclass
+
 import numpy as np
 
 __all__ = [
+    'Spectrum', 'SPECTRUM_CLASSES', 'read_ecostress_spectrum',
+    'read_ecostress_library', 'band_emissivities', 'load_emissivity_table',
     'LANDSAT8_EMISSIVITY', 'NDVI_SOIL', 'NDVI_VEGETATION', 'NDVI_WATER',
     'CAVITY_FACTOR', 'ndvi', 'fractional_vegetation_cover',
     'ndvi_threshold_emissivity', 'landsat8_emissivity'
@@ -202,3 +209,221 @@ def landsat8_emissivity(ndvi_values, table: dict | None = None,
             raise ValueError(f'emissivity table needs {band} soil, vegetation '
                              f'and water entries ({exc})') from exc
     return out[0], out[1]
+
+
+
+# ---------------------------------------------------------------------------
+# ECOSTRESS spectral library (Meerdink et al. 2019; Baldridge et al. 2009)
+# ---------------------------------------------------------------------------
+#: Normalised surface classes (the library's "Type" header, lower-cased).
+SPECTRUM_CLASSES = ('manmade', 'npv', 'rock', 'soil', 'vegetation', 'water')
+_TYPE_ALIASES = {
+    'manmade': 'manmade', 'man made': 'manmade',
+    'non photosynthetic vegetation': 'npv',
+    'nonphotosyntheticvegetation': 'npv',
+    'non-photosynthetic vegetation': 'npv', 'npv': 'npv',
+    'rock': 'rock', 'mineral': 'rock', 'soil': 'soil',
+    'vegetation': 'vegetation', 'water': 'water',
+}
+_NUMBER_LINE = re.compile(
+    r'^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[\s,;]+[-+]?(\d+\.?\d*|\.\d+)'
+    r'([eE][-+]?\d+)?\s*$')
+
+
+@dataclass(frozen=True, eq=False)
+class Spectrum:
+    """One laboratory spectrum.
+
+    Attributes:
+        name: The ``Name`` header (or the file stem).
+        cls: Normalised class, one of :data:`SPECTRUM_CLASSES` (from the
+            file-name prefix, else the ``Type`` header).
+        klass: The library's ``Class`` header (e.g. ``'Concrete'``).
+        path: File read.
+        wavelength: Wavelength in um, strictly increasing.
+        reflectance: Directional-hemispherical reflectance as a fraction.
+        header: All ``key: value`` header entries (keys lower-case).
+    """
+    name: str
+    cls: str
+    klass: str
+    path: str
+    wavelength: np.ndarray
+    reflectance: np.ndarray
+    header: dict
+
+    @property
+    def emissivity(self) -> np.ndarray:
+        """Kirchhoff's law for an opaque sample: ``1 - reflectance``."""
+        return np.clip(1.0 - self.reflectance, 0.0, 1.0)
+
+
+def _norm_key(key: str) -> str:
+    return re.sub(r'\s+', ' ', key.strip().lower())
+
+
+def _wavelength_scale(unit: str, path: str) -> str:
+    u = unit.lower()
+    if 'micro' in u or re.search(r'\bum\b|µm', u):
+        return 'um'
+    if 'nano' in u or re.search(r'\bnm\b', u):
+        return 'nm'
+    if 'wavenumber' in u or 'cm-1' in u or 'cm^-1' in u:
+        return 'cm-1'
+    raise ValueError(f'{path}: unsupported X unit {unit!r}')
+
+
+def _reflectance_scale(unit: str, path: str) -> float:
+    u = unit.lower()
+    if 'reflect' not in u:  # covers the "Reflectence" misspelling
+        raise ValueError(f'{path}: Y column is not a reflectance ({unit!r})')
+    if 'percent' in u or '%' in u:
+        return 0.01
+    return 1.0
+
+
+def read_ecostress_spectrum(path: str) -> Spectrum:
+    """Parse one ECOSTRESS/ASTER-library spectrum text file.
+
+    Tolerates: CRLF or LF line ends, Latin-1 bytes, variable spacing around
+    ``:``, header spellings ``micrometer``/``micrometers``,
+    ``percent``/``percentage``, ``Reflectence``, header lines without a
+    colon (kept in ``header['_unparsed']``), ascending or descending
+    wavelength order, tab/space/comma separated columns, duplicated
+    wavelengths (averaged).  Wavelengths in nm or wavenumbers are converted
+    to um.
+
+    Raises:
+        ValueError: no numeric data, units that are not wavelength /
+            reflectance, or a value count that disagrees with the header's
+            ``Number of X Values`` (when present).
+    """
+    with open(path, 'rb') as f:
+        text = f.read().decode('latin-1')
+    header: dict = {}
+    unparsed = []
+    lines = text.splitlines()
+    start = None
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        if _NUMBER_LINE.match(line):
+            start = i
+            break
+        if ':' in line:
+            key, value = line.split(':', 1)
+            header[_norm_key(key)] = value.strip()
+        else:
+            unparsed.append(line)
+    xs: list = []
+    ys: list = []
+    if start is not None:
+        block = lines[start:]
+        try:  # fast path: a clean two-column block
+            flat = np.array(' '.join(block).replace(',', ' ').replace(
+                ';', ' ').split(), dtype=np.float64)
+            if flat.size % 2:
+                raise ValueError('odd count')
+            xs, ys = list(flat[0::2]), list(flat[1::2])
+        except ValueError:  # slow path: keep numeric lines only
+            for raw in block:
+                line = raw.strip()
+                if _NUMBER_LINE.match(line):
+                    a, b = re.split(r'[\s,;]+', line)[:2]
+                    xs.append(float(a))
+                    ys.append(float(b))
+    if unparsed:
+        header['_unparsed'] = unparsed
+    if not xs:
+        raise ValueError(f'{path}: no numeric data found')
+    n_declared = header.get('number of x values')
+    if n_declared is not None:
+        try:
+            n_decl = int(float(n_declared))
+        except ValueError:
+            n_decl = None
+        if n_decl is not None and n_decl != len(xs):
+            raise ValueError(f'{path}: header declares {n_decl} values, '
+                             f'found {len(xs)}')
+    x = np.asarray(xs, dtype=np.float64)
+    y = np.asarray(ys, dtype=np.float64)
+    scale = _wavelength_scale(header.get('x units', 'micrometers'), path)
+    if scale == 'nm':
+        x = x / 1000.0
+    elif scale == 'cm-1':
+        keep = x > 0
+        x, y = 1e4 / x[keep], y[keep]
+    y = y * _reflectance_scale(header.get('y units', 'reflectance (percent)'),
+                               path)
+    good = np.isfinite(x) & np.isfinite(y) & (x > 0)
+    x, y = x[good], y[good]
+    uniq, inverse = np.unique(x, return_inverse=True)
+    if uniq.size != x.size:
+        y = np.bincount(inverse, weights=y) / np.bincount(inverse)
+    else:
+        y = y[np.argsort(x)]
+    x = uniq
+    # The file-name prefix is the library's own category (it matches the
+    # published counts); the "Type" header disagrees for 3 spectra (npv
+    # files typed "vegetation") and is only the fallback.
+    type_raw = header.get('type', '')
+    cls = _TYPE_ALIASES.get(osp.basename(path).split('.')[0].lower())
+    if cls is None:
+        cls = _TYPE_ALIASES.get(_norm_key(type_raw))
+    if cls is None:
+        raise ValueError(f'{path}: unknown spectrum type {type_raw!r}')
+    name = header.get('name') or osp.basename(path)
+    return Spectrum(name=name, cls=cls, klass=header.get('class', ''),
+                    path=path, wavelength=x, reflectance=y, header=header)
+
+
+def read_ecostress_library(folder: str, pattern: str = '.txt'
+                           ) -> list:
+    """Read every spectrum file (``*{pattern}``) in ``folder``, sorted by name.
+
+    Raises:
+        FileNotFoundError: ``folder`` missing or holding no spectrum file.
+        ValueError: a file fails to parse (the message names it).
+    """
+    if not osp.isdir(folder):
+        raise FileNotFoundError(f'spectral library folder not found: {folder}')
+    names = sorted(n for n in os.listdir(folder) if n.endswith(pattern))
+    if not names:
+        raise FileNotFoundError(f'no *{pattern} spectra in {folder}')
+    return [read_ecostress_spectrum(osp.join(folder, n)) for n in names]
+
+
+def band_emissivities(spectra, sensor, grid_step: float = 0.002
+                      ) -> np.ndarray:
+    """SRF-weighted band emissivities, shape ``(n_spectra, n_bands)``.
+
+    Each spectrum's emissivity ``1 - R`` is linearly interpolated onto a
+    common wavelength grid covering the sensor's SRFs (constant beyond the
+    measured range, which only touches SRF tails below 1e-3 of the peak for
+    the bundled sensors) and averaged with the SRF as weight.
+    """
+    lo = min(b.wavelength[0] for b in sensor.bands)
+    hi = max(b.wavelength[-1] for b in sensor.bands)
+    grid = np.arange(lo, hi + grid_step / 2, grid_step)
+    weights = np.stack([np.interp(grid, b.wavelength, b.response, left=0,
+                                  right=0) for b in sensor.bands])
+    weights /= weights.sum(axis=1, keepdims=True)
+    emis = np.stack([np.interp(grid, s.wavelength, s.emissivity)
+                     for s in spectra])
+    return emis @ weights.T
+
+
+def load_emissivity_table(path: str | None = None) -> dict:
+    """Load ``data/tables/emissivity_bands.npz`` (see its README entry).
+
+    Returns:
+        dict with ``names``, ``classes`` (str arrays, one per spectrum) and,
+        per sensor, ``{sensor}`` -> ``(n_spectra, n_bands)`` band
+        emissivities plus ``{sensor}__bands`` band names.
+    """
+    if path is None:
+        root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+        path = osp.join(root, 'data', 'tables', 'emissivity_bands.npz')
+    with np.load(path, allow_pickle=False) as data:
+        return {k: data[k] for k in data.files}

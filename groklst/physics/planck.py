@@ -16,9 +16,23 @@ so they are cited by title):
 The Landsat-8 values below are the ones every L8 Level-1 MTL file carries
 (RADIANCE_MULT/ADD_BAND_10/11, K1/K2_CONSTANT_BAND_10/11,
 REFLECTANCE_MULT/ADD_BAND_n); they are also listed in
-``/work/shared/data/README.md`` section 1.  Full spectral-response Planck
-integration belongs in a separate module; the names here are suffixed
-``_k1k2`` / prefixed ``landsat8_`` to leave room for it.
+``/work/shared/data/README.md`` section 1.
+
+The second half of the module is the spectral Planck function itself (per
+wavelength, in W m-2 sr-1 um-1 with the wavelength in um), its exact inverse,
+the band-integrated radiance over a spectral response function (SRF), the
+effective wavelength, and differentiable torch versions:
+
+    B(lambda, T) = c1 / (lambda**5 (exp(c2 / (lambda T)) - 1))
+    c1 = 2 h c**2 = 1.191042972e8 W um4 m-2 sr-1
+    c2 = h c / k = 14387.7688 um K
+
+with h, c, k the exact SI values of the 2019 redefinition (CODATA 2018).
+Band radiance: ``L_b(T) = int f(l) B(l, T) dl / int f(l) dl`` (trapezoid over
+the SRF samples).  Its inverse has no closed form: :class:`BandPlanck`
+tabulates ``L_b`` and ``dL_b/dT`` on a 0.25 K grid (both exact), inverts by
+monotone interpolation and polishes with Newton steps on the cubic Hermite
+interpolant, which reproduces the exact integral to ~1e-10 relative.
 """
 
 from __future__ import annotations
@@ -26,6 +40,9 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    'C1', 'C2', 'planck_radiance', 'planck_bt', 'planck_radiance_torch',
+    'planck_bt_torch', 'effective_wavelength', 'band_radiance_exact',
+    'BandPlanck', 'fit_k1k2',
     'LANDSAT8_TIRS', 'LANDSAT8_OLI_REFLECTANCE', 'radiance_to_bt_k1k2',
     'bt_to_radiance_k1k2', 'landsat8_dn_to_radiance', 'landsat8_dn_to_bt',
     'landsat8_dn_to_toa_reflectance'
@@ -224,3 +241,291 @@ def landsat8_dn_to_toa_reflectance(dn, mult: float = 2.0e-5,
                              f'{sun_elevation_deg!r}')
         refl = refl / np.sin(np.deg2rad(elev))
     return np.where(valid, refl, np.nan)
+
+
+# ---------------------------------------------------------------------------
+# Spectral Planck function
+# ---------------------------------------------------------------------------
+_H = 6.62607015e-34  # J s (exact, SI 2019)
+_C = 299792458.0  # m s-1 (exact)
+_K = 1.380649e-23  # J K-1 (exact, SI 2019)
+#: First radiation constant for radiance, 2 h c^2, in W um^4 m-2 sr-1.
+C1 = 2.0 * _H * _C**2 * 1e24
+#: Second radiation constant h c / k in um K.
+C2 = _H * _C / _K * 1e6
+
+
+def planck_radiance(wavelength_um, temperature_k) -> np.ndarray:
+    """Blackbody spectral radiance ``B(lambda, T)``.
+
+    Args:
+        wavelength_um: Wavelength in um (> 0), broadcastable with ``T``.
+        temperature_k: Temperature in K (> 0).
+
+    Returns:
+        float64 radiance in W m-2 sr-1 um-1; NaN where an input is not a
+        positive finite number.
+    """
+    lam = np.asarray(wavelength_um, dtype=np.float64)
+    temp = np.asarray(temperature_k, dtype=np.float64)
+    ok = np.isfinite(lam) & (lam > 0) & np.isfinite(temp) & (temp > 0)
+    lam_s = np.where(ok, lam, 1.0)
+    t_s = np.where(ok, temp, 1.0)
+    with np.errstate(over='ignore'):
+        rad = C1 / (lam_s**5 * np.expm1(C2 / (lam_s * t_s)))
+    return np.where(ok, rad, np.nan)
+
+
+def planck_bt(wavelength_um, radiance) -> np.ndarray:
+    """Brightness temperature: exact inverse of :func:`planck_radiance`.
+
+    ``T = c2 / (lambda ln(1 + c1 / (lambda^5 L)))``.
+
+    Args:
+        wavelength_um: Wavelength in um (> 0).
+        radiance: Spectral radiance in W m-2 sr-1 um-1 (> 0).
+
+    Returns:
+        float64 BT in K; NaN for non-positive or non-finite inputs.
+    """
+    lam = np.asarray(wavelength_um, dtype=np.float64)
+    rad = np.asarray(radiance, dtype=np.float64)
+    ok = np.isfinite(lam) & (lam > 0) & np.isfinite(rad) & (rad > 0)
+    lam_s = np.where(ok, lam, 1.0)
+    r_s = np.where(ok, rad, 1.0)
+    bt = C2 / (lam_s * np.log1p(C1 / (lam_s**5 * r_s)))
+    return np.where(ok, bt, np.nan)
+
+
+def planck_radiance_torch(wavelength_um, temperature_k):
+    """Differentiable torch version of :func:`planck_radiance`.
+
+    Inputs are tensors (or numbers) broadcastable together; the result has
+    the dtype of ``temperature_k`` (use float64 for round trips below 1e-6
+    K).  No input validation: non-positive inputs give inf/NaN.
+    """
+    import torch
+    temp = torch.as_tensor(temperature_k)
+    lam = torch.as_tensor(wavelength_um, dtype=temp.dtype,
+                          device=temp.device)
+    return C1 / (lam**5 * torch.expm1(C2 / (lam * temp)))
+
+
+def planck_bt_torch(wavelength_um, radiance):
+    """Differentiable torch version of :func:`planck_bt`."""
+    import torch
+    rad = torch.as_tensor(radiance)
+    lam = torch.as_tensor(wavelength_um, dtype=rad.dtype, device=rad.device)
+    return C2 / (lam * torch.log1p(C1 / (lam**5 * rad)))
+
+
+def _check_srf(wavelength_um, response) -> tuple[np.ndarray, np.ndarray]:
+    lam = np.asarray(wavelength_um, dtype=np.float64).ravel()
+    resp = np.asarray(response, dtype=np.float64).ravel()
+    if lam.shape != resp.shape or lam.size < 2:
+        raise ValueError(f'SRF needs matching wavelength/response arrays of '
+                         f'at least 2 samples, got {lam.shape} and '
+                         f'{resp.shape}')
+    if not (np.all(np.isfinite(lam)) and np.all(np.isfinite(resp))):
+        raise ValueError('SRF contains non-finite values')
+    if np.any(np.diff(lam) <= 0):
+        raise ValueError('SRF wavelengths must be strictly increasing')
+    if lam[0] <= 0 or np.any(resp < 0) or not np.any(resp > 0):
+        raise ValueError('SRF needs positive wavelengths and a non-negative, '
+                         'non-zero response')
+    return lam, resp
+
+
+def effective_wavelength(wavelength_um, response) -> float:
+    """SRF-weighted mean wavelength ``int l f dl / int f dl`` in um."""
+    lam, resp = _check_srf(wavelength_um, response)
+    return float(np.trapezoid(lam * resp, lam) / np.trapezoid(resp, lam))
+
+
+def band_radiance_exact(wavelength_um, response, temperature_k
+                        ) -> np.ndarray:
+    """Band radiance by direct trapezoid integration (reference path).
+
+    ``L_b(T) = int f B(l, T) dl / int f dl`` in W m-2 sr-1 um-1.  Memory is
+    ``T.size * n_srf``; use :class:`BandPlanck` for images.
+    """
+    lam, resp = _check_srf(wavelength_um, response)
+    temp = np.asarray(temperature_k, dtype=np.float64)
+    spec = planck_radiance(lam, temp[..., None])
+    return np.trapezoid(spec * resp, lam, axis=-1) / np.trapezoid(resp, lam)
+
+
+class BandPlanck:
+    """Band-integrated Planck function of one SRF and its inverse.
+
+    Args:
+        wavelength_um: SRF wavelengths in um, strictly increasing.
+        response: SRF (any positive scale).
+        t_min, t_max: Temperature range of the table in K (default 150-450
+            K); outside it the NumPy forward falls back to direct integration
+            and the inverse returns NaN.
+        step: Table step in K (0.25; the Hermite error is ~1e-11).
+    """
+
+    def __init__(self, wavelength_um, response, t_min: float = 150.0,
+                 t_max: float = 450.0, step: float = 0.25):
+        self.wavelength, self.response = _check_srf(wavelength_um, response)
+        if not 0 < t_min < t_max:
+            raise ValueError(f'need 0 < t_min < t_max, got {t_min}, {t_max}')
+        self.effective_wavelength = effective_wavelength(self.wavelength,
+                                                         self.response)
+        n = int(round((t_max - t_min) / step)) + 1
+        self.t_grid = np.linspace(t_min, t_max, n)
+        self.step = float(self.t_grid[1] - self.t_grid[0])
+        norm = np.trapezoid(self.response, self.wavelength)
+        lam = self.wavelength
+        x = C2 / (lam[None, :] * self.t_grid[:, None])
+        spec = C1 / (lam[None, :]**5 * np.expm1(x))
+        # d B / d T = B * x * exp(x) / (expm1(x) * T)
+        dspec = spec * x * np.exp(x) / (np.expm1(x) * self.t_grid[:, None])
+        self.l_grid = np.trapezoid(spec * self.response, lam, axis=1) / norm
+        self.dl_grid = np.trapezoid(dspec * self.response, lam, axis=1) / norm
+        self._torch_cache: dict = {}
+
+    # -- numpy --------------------------------------------------------------
+    def _hermite(self, temp):
+        pos = (temp - self.t_grid[0]) / self.step
+        idx = np.clip(np.floor(pos).astype(np.int64), 0, self.t_grid.size - 2)
+        u = pos - idx
+        h = self.step
+        y0, y1 = self.l_grid[idx], self.l_grid[idx + 1]
+        d0, d1 = self.dl_grid[idx] * h, self.dl_grid[idx + 1] * h
+        u2, u3 = u * u, u * u * u
+        val = ((2 * u3 - 3 * u2 + 1) * y0 + (u3 - 2 * u2 + u) * d0 +
+               (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * d1)
+        der = ((6 * u2 - 6 * u) * y0 + (3 * u2 - 4 * u + 1) * d0 +
+               (-6 * u2 + 6 * u) * y1 + (3 * u2 - 2 * u) * d1) / h
+        return val, der
+
+    def radiance(self, temperature_k) -> np.ndarray:
+        """Band radiance (W m-2 sr-1 um-1) of temperatures in K."""
+        temp = np.asarray(temperature_k, dtype=np.float64)
+        ok = np.isfinite(temp) & (temp > 0)
+        inside = ok & (temp >= self.t_grid[0]) & (temp <= self.t_grid[-1])
+        val, _ = self._hermite(np.where(inside, temp, self.t_grid[0]))
+        out = np.where(inside, val, np.nan)
+        outside = ok & ~inside
+        if np.any(outside):
+            out = np.array(out, dtype=np.float64, copy=True)
+            out[outside] = band_radiance_exact(self.wavelength, self.response,
+                                               temp[outside])
+        return out
+
+    def brightness_temperature(self, radiance, iterations: int = 3
+                               ) -> np.ndarray:
+        """Inverse of :meth:`radiance`: band BT in K (NaN outside table)."""
+        rad = np.asarray(radiance, dtype=np.float64)
+        ok = (np.isfinite(rad) & (rad >= self.l_grid[0]) &
+              (rad <= self.l_grid[-1]))
+        r = np.where(ok, rad, self.l_grid[0])
+        temp = np.interp(r, self.l_grid, self.t_grid)
+        for _ in range(iterations):
+            val, der = self._hermite(temp)
+            temp = np.clip(temp - (val - r) / der, self.t_grid[0],
+                           self.t_grid[-1])
+        return np.where(ok, temp, np.nan)
+
+    # -- torch --------------------------------------------------------------
+    def _tables(self, dtype, device):
+        import torch
+        key = (dtype, str(device))
+        if key not in self._torch_cache:
+            self._torch_cache[key] = (
+                torch.as_tensor(self.l_grid, dtype=dtype, device=device),
+                torch.as_tensor(self.dl_grid, dtype=dtype, device=device))
+        return self._torch_cache[key]
+
+    def radiance_torch(self, temperature_k):
+        """Differentiable band radiance (cubic Hermite on the exact table).
+
+        Temperatures are clamped to the table range (gradient zero there).
+        """
+        import torch
+        temp = torch.as_tensor(temperature_k)
+        if not temp.is_floating_point():
+            temp = temp.double()
+        lg, dg = self._tables(temp.dtype, temp.device)
+        t0, h = float(self.t_grid[0]), self.step
+        pos = (temp.clamp(self.t_grid[0], self.t_grid[-1]) - t0) / h
+        idx = pos.detach().floor().long().clamp(0, self.t_grid.size - 2)
+        u = pos - idx.to(pos.dtype)
+        y0, y1 = lg[idx], lg[idx + 1]
+        d0, d1 = dg[idx] * h, dg[idx + 1] * h
+        u2, u3 = u * u, u * u * u
+        return ((2 * u3 - 3 * u2 + 1) * y0 + (u3 - 2 * u2 + u) * d0 +
+                (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * d1)
+
+    def brightness_temperature_torch(self, radiance, iterations: int = 3):
+        """Differentiable band BT: Newton without grad, then one step with.
+
+        The last, tracked Newton step gives the implicit-function gradient
+        ``dT/dL = 1 / L'(T)``.
+        """
+        import torch
+        rad = torch.as_tensor(radiance)
+        if not rad.is_floating_point():
+            rad = rad.double()
+        with torch.no_grad():
+            lg, _ = self._tables(rad.dtype, rad.device)
+            tg = torch.as_tensor(self.t_grid, dtype=rad.dtype,
+                                 device=rad.device)
+            r = rad.clamp(float(self.l_grid[0]), float(self.l_grid[-1]))
+            idx = torch.searchsorted(lg, r.contiguous()).clamp(
+                1, lg.numel() - 1)
+            w = (r - lg[idx - 1]) / (lg[idx] - lg[idx - 1])
+            temp = tg[idx - 1] + w * (tg[idx] - tg[idx - 1])
+            for _ in range(iterations):
+                temp = self._newton_torch(temp, r)
+        return self._newton_torch(temp.detach(), rad)
+
+    def _newton_torch(self, temp, rad):
+        val = self.radiance_torch(temp)
+        der = self._derivative_torch(temp)
+        return temp - (val - rad) / der
+
+    def _derivative_torch(self, temp):
+        lg, dg = self._tables(temp.dtype, temp.device)
+        t0, h = float(self.t_grid[0]), self.step
+        pos = (temp.clamp(self.t_grid[0], self.t_grid[-1]) - t0) / h
+        idx = pos.detach().floor().long().clamp(0, self.t_grid.size - 2)
+        u = pos - idx.to(pos.dtype)
+        y0, y1 = lg[idx], lg[idx + 1]
+        d0, d1 = dg[idx] * h, dg[idx + 1] * h
+        u2 = u * u
+        return ((6 * u2 - 6 * u) * y0 + (3 * u2 - 4 * u + 1) * d0 +
+                (-6 * u2 + 6 * u) * y1 + (3 * u2 - 2 * u) * d1) / h
+
+
+def fit_k1k2(band: BandPlanck, t_min: float = 240.0, t_max: float = 340.0
+             ) -> tuple[float, float]:
+    """Least-squares K1/K2 of ``BT = K2 / ln(K1/L + 1)`` for a band.
+
+    Fits ``ln(K1/L + 1) = K2 / T`` over ``t_min..t_max`` (1 K steps) by a
+    small Gauss-Newton on K1 starting from the effective-wavelength values
+    ``K1 = c1 / l_eff^5``, ``K2 = c2 / l_eff``.
+
+    Returns:
+        ``(k1, k2)`` in W m-2 sr-1 um-1 and K.
+    """
+    temp = np.arange(t_min, t_max + 0.5, 1.0)
+    rad = band.radiance(temp)
+    lam = band.effective_wavelength
+    k1 = C1 / lam**5
+    for _ in range(50):
+        y = np.log(k1 / rad + 1.0)
+        k2 = float(np.sum(y / temp) / np.sum(1.0 / temp**2))
+        # residual r(k1) = ln(k1/L+1) - k2/T; derivative wrt k1
+        res = y - k2 / temp
+        dres = 1.0 / (k1 + rad)
+        step = float(np.sum(res * dres) / np.sum(dres * dres))
+        k1 -= step
+        if abs(step) < 1e-10 * k1:
+            break
+    y = np.log(k1 / rad + 1.0)
+    k2 = float(np.sum(y / temp) / np.sum(1.0 / temp**2))
+    return float(k1), k2

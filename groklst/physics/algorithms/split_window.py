@@ -1,4 +1,15 @@
-"""Split-window LST algorithm of Jiménez-Muñoz et al. (2014) for Landsat-8.
+"""Split-window LST algorithms for Landsat-8 TIRS (the ONE implementation).
+
+Two coefficient families, used by both the demo-dataset builder
+(``tools/dataset_converters/landsat8_demo.py``) and ``tools/retrieve.py``
+through :func:`split_window`:
+
+* ``'jm2014'``: Jiménez-Muñoz et al. (2014), below;
+* ``'du2015'``: Du et al. (2015), coefficients by water-vapour range
+  (:func:`split_window_du2015`).
+
+Jiménez-Muñoz et al. (2014)
+---------------------------
 
 Jiménez-Muñoz, J. C., Sobrino, J. A., Skoković, D., Mattar, C., Cristóbal, J.
 (2014), "Land surface temperature retrieval methods from Landsat-8 thermal
@@ -30,7 +41,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ['JM2014_COEFFICIENTS', 'WVC_RANGE', 'split_window_jm2014']
+__all__ = ['JM2014_COEFFICIENTS', 'WVC_RANGE', 'split_window_jm2014',
+           'DU2015_COEFFICIENTS', 'du2015_coefficients',
+           'split_window_du2015', 'split_window', 'SPLIT_WINDOW_METHODS']
 
 #: Split-window coefficients of Jiménez-Muñoz et al. (2014), see module
 #: docstring; c0 in K, c1 dimensionless, c2 in K-1, c3/c5 in K, c4/c6 in
@@ -116,3 +129,108 @@ def split_window_jm2014(bt10, bt11, emis10, emis11, wvc,
     deps = e10 - e11
     return (t10 + c1 * diff + c2 * diff**2 + c0 + (c3 + c4 * w) * (1 - eps) +
             (c5 + c6 * w) * deps)
+
+
+# ---------------------------------------------------------------------------
+# Du et al. (2015)
+# ---------------------------------------------------------------------------
+#: Du, C., Ren, H., Qin, Q., Meng, J., Zhao, S. (2015), "A practical
+#: split-window algorithm for estimating land surface temperature from
+#: Landsat 8 data", Remote Sens. 7(1):647-665, Table 1 (coefficients b0..b7
+#: fitted on TIGR simulations per water-vapour sub-range, with the fit RMSE
+#: in K).  Values cross-checked against the transcription of that table in
+#: the GRASS GIS add-on i.landsat8.swlst (N. Alexandris).  Keys are the
+#: sub-ranges (g cm-2); the last row is the all-range fit.
+DU2015_COEFFICIENTS = {
+    (0.0, 2.5): (-2.78009, 1.01408, 0.15833, -0.34991, 4.04487, 3.55414,
+                 -8.88394, 0.09152, 0.34),
+    (2.0, 3.5): (11.00824, 0.95995, 0.17243, -0.28852, 7.11492, 0.42684,
+                 -6.62025, -0.06381, 0.60),
+    (3.0, 4.5): (9.62610, 0.96202, 0.13834, -0.17262, 7.87883, 5.17910,
+                 -13.26611, -0.07603, 0.71),
+    (4.0, 5.5): (0.61258, 0.99124, 0.10051, -0.09664, 7.85758, 6.86626,
+                 -15.00742, -0.01185, 0.86),
+    (5.0, 6.3): (-0.34808, 0.98123, 0.05599, -0.03518, 11.96444, 9.06710,
+                 -14.74085, -0.20471, 0.93),
+    (0.0, 6.3): (-0.41165, 1.00522, 0.14543, -0.27297, 4.06655, -6.92512,
+                 -18.27461, 0.24468, 0.87),
+}
+_DU_SUBRANGES = [k for k in DU2015_COEFFICIENTS if k != (0.0, 6.3)]
+
+
+def du2015_coefficients(wvc) -> np.ndarray:
+    """Per-pixel Du et al. (2015) coefficients ``(9,) + wvc.shape``.
+
+    A column inside several overlapping sub-ranges takes the sub-range
+    whose centre is nearest (ties: the lower one).  ``wvc=None`` or NaN
+    takes the all-range row ``[0, 6.3]``; columns above 6.3 g cm-2 take the
+    top sub-range (extrapolation, flagged by Du et al. as outside the fit).
+    The 9th entry is the published fit RMSE (K).
+    """
+    if wvc is None:
+        return np.asarray(DU2015_COEFFICIENTS[(0.0, 6.3)], dtype=np.float64)
+    w = np.asarray(wvc, dtype=np.float64)
+    if np.any(w[np.isfinite(w)] < 0):
+        raise ValueError('water-vapour column must be >= 0 g cm-2')
+    centres = np.array([(lo + hi) / 2 for lo, hi in _DU_SUBRANGES])
+    table = np.array([DU2015_COEFFICIENTS[k] for k in _DU_SUBRANGES])
+    lows = np.array([k[0] for k in _DU_SUBRANGES])
+    highs = np.array([k[1] for k in _DU_SUBRANGES])
+    wc = np.clip(w, 0.0, 6.3)
+    inside = (wc[..., None] >= lows) & (wc[..., None] <= highs)
+    dist = np.where(inside, np.abs(wc[..., None] - centres), np.inf)
+    idx = np.argmin(dist, axis=-1)
+    out = np.moveaxis(table[idx], -1, 0)
+    allrange = np.asarray(DU2015_COEFFICIENTS[(0.0, 6.3)])
+    nan = ~np.isfinite(w)
+    if np.any(nan):
+        out = np.where(nan[None], allrange.reshape((-1,) + (1,) * w.ndim),
+                       out)
+    return out
+
+
+def split_window_du2015(bt10, bt11, emis10, emis11, wvc=None) -> np.ndarray:
+    """LST (K) by the Du et al. (2015) split window.
+
+    ``LST = b0 + (b1 + b2 (1-e)/e + b3 de/e^2) (T10+T11)/2
+    + (b4 + b5 (1-e)/e + b6 de/e^2) (T10-T11)/2 + b7 (T10-T11)^2``
+    with ``e = (e10 + e11)/2`` and ``de = e10 - e11`` (Du et al. 2015,
+    Eq. 2); coefficients from :func:`du2015_coefficients`.
+    """
+    t10 = np.asarray(bt10, dtype=np.float64)
+    t11 = np.asarray(bt11, dtype=np.float64)
+    e10 = np.asarray(emis10, dtype=np.float64)
+    e11 = np.asarray(emis11, dtype=np.float64)
+    if not (t10.shape == t11.shape == e10.shape == e11.shape):
+        raise ValueError('split_window_du2015: input shapes differ')
+    for name, e in (('emis10', e10), ('emis11', e11)):
+        finite = e[np.isfinite(e)]
+        if finite.size and (finite.min() <= 0 or finite.max() > 1):
+            raise ValueError(f'split_window_du2015: {name} must lie in (0, 1]')
+    if wvc is not None and np.ndim(wvc) and np.shape(wvc) != t10.shape:
+        raise ValueError('split_window_du2015: wvc must be a scalar, None or '
+                         f'have shape {t10.shape}')
+    b = du2015_coefficients(wvc)
+    eps = 0.5 * (e10 + e11)
+    deps = e10 - e11
+    a = (1 - eps) / eps
+    c = deps / eps**2
+    return (b[0] + (b[1] + b[2] * a + b[3] * c) * (t10 + t11) / 2 +
+            (b[4] + b[5] * a + b[6] * c) * (t10 - t11) / 2 +
+            b[7] * (t10 - t11)**2)
+
+
+SPLIT_WINDOW_METHODS = ('jm2014', 'du2015')
+
+
+def split_window(bt10, bt11, emis10, emis11, wvc, method: str = 'jm2014'
+                 ) -> np.ndarray:
+    """Landsat-8 split-window LST (K) by ``method`` in
+    :data:`SPLIT_WINDOW_METHODS`.  ``wvc`` in g cm-2 (scalar or per pixel).
+    """
+    if method == 'jm2014':
+        return split_window_jm2014(bt10, bt11, emis10, emis11, wvc)
+    if method == 'du2015':
+        return split_window_du2015(bt10, bt11, emis10, emis11, wvc)
+    raise ValueError(f'unknown split-window method {method!r}; expected one '
+                     f'of {SPLIT_WINDOW_METHODS}')

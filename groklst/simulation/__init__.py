@@ -1,0 +1,6 @@
+"""Simulated training data for LST/LSE retrieval (see :mod:`.simulator`)."""
+from .simulator import (PROFILE_DOMAINS, SimulationConfig, load_simulation,
+                        profile_domain_mask, save_simulation, simulate)
+
+__all__ = ['PROFILE_DOMAINS', 'SimulationConfig', 'simulate',
+           'profile_domain_mask', 'save_simulation', 'load_simulation']
