@@ -18,3 +18,25 @@ __all__ = [
     'PyramidPoolingTokens', 'pyramid_pool_tokens', 'DenseProjection', 'RCAB', 'ResBlock',
     'ResidualGroup', 'PixelShuffleUpsampler', 'OneStepUpsampler'
 ]
+
+# Blocks of the SISR zoo (RDN, SAN, HAN).
+from .dense import DenseConvLayer, ResidualDenseBlock  # noqa: E402
+from .holistic import ChannelSpatialAttention, LayerAttention  # noqa: E402
+from .soca import SecondOrderChannelAttention, covariance_pool, newton_schulz_sqrtm  # noqa: E402
+
+__all__ += [
+    'DenseConvLayer', 'ResidualDenseBlock', 'ChannelSpatialAttention', 'LayerAttention',
+    'SecondOrderChannelAttention', 'covariance_pool', 'newton_schulz_sqrtm'
+]
+
+# Transformer blocks of the SISR zoo (SwinIR, ACT, NGswin, DCTLSA, OmniSR, SAFMN, HAUNet).
+from .transformer import LayerNorm2d, Mlp, MultiHeadAttention, SwinTransformerBlock  # noqa: E402
+from .window_attention import (WindowAttention, grid_partition, grid_reverse,  # noqa: E402
+                               pad_to_multiple, relative_position_index, shifted_window_mask,
+                               window_partition, window_reverse)
+
+__all__ += [
+    'LayerNorm2d', 'Mlp', 'MultiHeadAttention', 'SwinTransformerBlock', 'WindowAttention',
+    'grid_partition', 'grid_reverse', 'pad_to_multiple', 'relative_position_index',
+    'shifted_window_mask', 'window_partition', 'window_reverse'
+]

@@ -1,0 +1,21 @@
+"""Single-image super-resolution generators (LR LST only); importing registers them."""
+from .edsr import EDSR  # noqa: F401
+from .rcan import RCAN  # noqa: F401
+from .rdn import RDN  # noqa: F401
+from .srcnn import SRCNN  # noqa: F401
+from .ctnet import CTNet  # noqa: F401
+from .dbpn import DBPN  # noqa: F401
+from .fenet_lattice import FeNet  # noqa: F401
+from .han import HAN  # noqa: F401
+from .san import SAN  # noqa: F401
+from .srfbn import SRFBN  # noqa: F401
+from .safmn import SAFMN  # noqa: F401
+from .swinir import SwinIR  # noqa: F401
+from .act import ACT  # noqa: F401
+from .cfgn import CFGN  # noqa: F401
+from .dctlsa import DCTLSA  # noqa: F401
+from .egasr import EGASR  # noqa: F401
+from .fenet_frequency import FENet  # noqa: F401
+from .haunet import HAUNet  # noqa: F401
+from .ngswin import NGswin  # noqa: F401
+from .omnisr import OmniSR  # noqa: F401
