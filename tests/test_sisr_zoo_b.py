@@ -124,7 +124,7 @@ def test_every_model_has_its_configs():
 @pytest.mark.parametrize('name,path', _configs())
 def test_config_builds(name, path):
     cfg = Config.fromfile(path)
-    model_cfg = cfg.model.to_dict() if hasattr(cfg.model, 'to_dict') else dict(cfg.model)
+    model_cfg = cfg.model.to_dict()
     assert model_cfg['type'] == 'Downscaler'
     assert model_cfg['generator']['type'] == name
     assert model_cfg['generator']['scale'] == model_cfg['scale'] == cfg.scale

@@ -1,5 +1,7 @@
-"""ACT (Yoo, Kim, Lee, Kim and Kim, "Enriched CNN-Transformer Feature Aggregation Networks for
-Super-Resolution", WACV 2023)."""
+"""ACT (Yoo et al., "Enriched CNN-Transformer Feature Aggregation Networks for Super-Resolution",
+WACV 2023)."""
+from typing import Optional
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -19,7 +21,7 @@ class _PreNorm(nn.Module):
         self.norm_ctx = nn.LayerNorm(dim) if cross else None
         self.fn = fn
 
-    def forward(self, x: torch.Tensor, context: torch.Tensor = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, context: Optional[torch.Tensor] = None) -> torch.Tensor:
         if self.norm_ctx is None:
             return self.fn(self.norm(x))
         return self.fn(self.norm(x), self.norm_ctx(context))

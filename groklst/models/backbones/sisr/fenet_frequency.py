@@ -1,5 +1,5 @@
-"""FENet, frequency-based (Behjati, Rodríguez, Fernández Tena, Mehri, Roca, Ozawa and Gonzàlez,
-"Frequency-Based Enhancement Network for Efficient Super-Resolution", IEEE Access 10, 2022).
+"""FENet, frequency-based (Behjati et al., "Frequency-Based Enhancement Network for Efficient
+Super-Resolution", IEEE Access 10, 2022).
 
 Not to be confused with FeNet (Wang et al., TGRS 2022, the lattice-block network registered as
 ``FeNet``); this one is registered as ``FENet``.

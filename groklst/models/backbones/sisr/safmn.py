@@ -1,5 +1,5 @@
-"""SAFMN (Sun, Pan, Tang, Dong and Tang, "Spatially-Adaptive Feature Modulation for Efficient
-Image Super-Resolution", ICCV 2023)."""
+"""SAFMN (Sun et al., "Spatially-Adaptive Feature Modulation for Efficient Image
+Super-Resolution", ICCV 2023)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
