@@ -97,7 +97,7 @@ def test_split_window_hand_computation():
     assert out[0] == pytest.approx(305.07216, abs=1e-9) and np.isnan(out[1])
 
 
-@pytest.mark.parametrize('wvc', [-0.1, 8.5, float('nan'), float('inf')])
+@pytest.mark.parametrize('wvc', [-0.1, 10.5, float('nan'), float('inf')])
 def test_split_window_rejects_bad_wvc(wvc):
     with pytest.raises(ValueError, match='water-vapour'):
         split_window_jm2014(300.0, 298.0, 0.97, 0.975, wvc)

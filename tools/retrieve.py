@@ -11,8 +11,9 @@ Processing (all physics from ``groklst.physics``):
   constants; OLI B4/B5 DN -> TOA reflectance -> NDVI;
 * emissivity by NDVI thresholds (Sobrino et al. 2008), per band;
 * LST by ``--method split_window`` (:func:`groklst.physics.algorithms.
-  split_window.split_window`, the same implementation the demo-dataset
-  builder uses; ``--sw-coefficients jm2014`` (default) or ``du2015``) or
+  split_window.split_window`, the module whose ``split_window_jm2014``
+  the demo-dataset builder calls directly; ``--sw-coefficients jm2014``
+  (default) or ``du2015``) or
   ``--method single_channel`` (Jiménez-Muñoz et al. 2014 B10 psi fits);
 * one scene-wide water-vapour column ``--wvc`` (g cm-2);
 * clouds (QA cloud confidence >= ``--cloud-confidence``, cirrus "yes"),

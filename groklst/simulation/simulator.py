@@ -48,6 +48,7 @@ import numpy as np
 from ..physics.atmosphere import default_lut_path, load_lut
 from ..physics.emissivity import load_emissivity_table
 from ..physics.srf import get_sensor
+from ..physics.validation import check_interval, check_range
 
 __all__ = ['PROFILE_DOMAINS', 'SimulationConfig', 'simulate',
            'profile_domain_mask', 'save_simulation', 'load_simulation']
@@ -97,8 +98,8 @@ def profile_domain_mask(lut: dict, domain: str) -> np.ndarray:
     return usable & (lut['source'] == domain)
 
 
-def _interp_angle(table, angles, theta):
-    """Linear interpolation of (P, A, B) tables at per-sample angles."""
+def _interp_angle(angles, theta):
+    """Bracketing LUT-angle index and linear weight per sample angle."""
     idx = np.clip(np.searchsorted(angles, theta) - 1, 0, angles.size - 2)
     w = (theta - angles[idx]) / (angles[idx + 1] - angles[idx])
     return idx, w
@@ -115,7 +116,19 @@ def simulate(config: SimulationConfig, lut: dict | None = None,
         ``l_down`` (N, B), ``t_air`` (N,), ``profile_index``,
         ``spectrum_index`` (N,) int, ``surface_class`` (N,) str, and
         ``manifest`` (dict).
+
+    Raises:
+        ValueError: ``n_samples`` <= 0; reversed (lo > hi) or non-finite
+            ``view_angle_range`` / ``ts_offset_range``; view angles outside
+            the LUT angles; negative or non-finite NEdT; unknown or empty
+            profile/surface selection.
+        KeyError: the LUT has no tables for ``config.sensor``.
     """
+    where = 'simulate'
+    a_lo, a_hi = check_interval(config.view_angle_range, 'view_angle_range',
+                                where, unit='deg')
+    o_lo, o_hi = check_interval(config.ts_offset_range, 'ts_offset_range',
+                                where, unit='K')
     lut = load_lut(config.lut_path) if lut is None else lut
     emis_table = (load_emissivity_table(config.emissivity_path)
                   if emis_table is None else emis_table)
@@ -148,18 +161,16 @@ def simulate(config: SimulationConfig, lut: dict | None = None,
 
     p_idx = prof_ok[rng.integers(0, prof_ok.size, n)]
     s_idx = spec_ok[rng.integers(0, spec_ok.size, n)]
-    a_lo, a_hi = config.view_angle_range
     angles = lut['view_angles']
     if not (angles[0] <= a_lo <= a_hi <= angles[-1]):
         raise ValueError(f'view_angle_range must lie within the LUT angles '
                          f'{angles[0]}-{angles[-1]} deg')
     theta = rng.uniform(a_lo, a_hi, n)
-    o_lo, o_hi = config.ts_offset_range
     t_air = lut['t_air'][p_idx]
     lst = t_air + rng.uniform(o_lo, o_hi, n)
     lse = emis_all[s_idx]
 
-    ia, wa = _interp_angle(lut[f'{key}__tau'], angles, theta)
+    ia, wa = _interp_angle(angles, theta)
     tau_t, lup_t = lut[f'{key}__tau'], lut[f'{key}__lup']
     tau = (tau_t[p_idx, ia] * (1 - wa)[:, None] +
            tau_t[p_idx, ia + 1] * wa[:, None])
@@ -174,8 +185,8 @@ def simulate(config: SimulationConfig, lut: dict | None = None,
         radiance[:, j] = tau[:, j] * (lse[:, j] * b_s + (1 - lse[:, j]) *
                                       l_down[:, j]) + l_up[:, j]
         bt_clean[:, j] = band.planck.brightness_temperature(radiance[:, j])
-    nedt = np.asarray(config.nedt if config.nedt is not None else
-                      sensor.nedt, dtype=np.float64)
+    nedt = check_range(config.nedt if config.nedt is not None else
+                       sensor.nedt, 'nedt', where, low=0.0, unit='K')
     if nedt.shape != (nb,):
         raise ValueError(f'nedt must have {nb} values')
     bt = bt_clean + (rng.standard_normal((n, nb)) * nedt

@@ -4,7 +4,8 @@ import pytest
 
 from groklst.physics.algorithms.mono_window import (
     mono_window, qin_effective_air_temperature, qin_transmittance)
-from groklst.physics.algorithms.single_channel import (psi_from_atmosphere,
+from groklst.physics.algorithms.single_channel import (EFFECTIVE_WAVELENGTH,
+                                                       psi_from_atmosphere,
                                                        psi_functions,
                                                        single_channel,
                                                        single_channel_jm)
@@ -16,6 +17,7 @@ from groklst.physics.algorithms.split_window import (DU2015_COEFFICIENTS,
 from groklst.physics.algorithms.tes import mmd_emin, tes
 from groklst.physics.atmosphere import load_lut
 from groklst.physics.emissivity import load_emissivity_table
+from groklst.physics.planck import planck_bt, planck_radiance
 from groklst.physics.rte import rte_forward
 from groklst.physics.srf import get_sensor
 
@@ -61,6 +63,37 @@ def test_split_window_dispatch_is_the_jm2014_function():
         split_window(*args, 2.0, 'xyz')
 
 
+def test_demo_builder_uses_the_one_split_window_implementation():
+    from tools.dataset_converters import landsat8_demo
+    assert landsat8_demo.split_window_jm2014 is split_window_jm2014
+
+
+def test_split_window_on_default_simulation(lut, emis):
+    """The default simulate() domain includes ECMWF columns up to 9.7
+    g cm-2; both methods must accept them (extrapolation, not an error)."""
+    from groklst.simulation import SimulationConfig, simulate
+    sim = simulate(SimulationConfig(n_samples=5000, seed=3), lut=lut,
+                   emis_table=emis)
+    assert sim['wvc'].max() > 8.0  # the case that used to raise
+    bt, lse = sim['bt'], sim['lse']
+    for method in ('jm2014', 'du2015'):
+        lst = split_window(bt[:, 0], bt[:, 1], lse[:, 0], lse[:, 1],
+                           sim['wvc'], method)
+        assert lst.shape == (5000,) and np.all(np.isfinite(lst))
+
+
+@pytest.mark.parametrize('method', ['jm2014', 'du2015'])
+@pytest.mark.parametrize('bad', [-0.1, np.nan, 10.5, np.inf])
+def test_split_window_rejects_bad_water_vapour(method, bad):
+    args = (np.array([300.0, 301.0]), np.array([298.0, 299.0]),
+            np.array([0.97, 0.97]), np.array([0.975, 0.975]))
+    with pytest.raises(ValueError, match=r'\[0, 10\] g cm-2') as info:
+        split_window(*args, np.array([1.0, bad]), method)
+    assert repr(float(bad)) in str(info.value)
+    # 10 g cm-2 itself is legal
+    assert np.all(np.isfinite(split_window(*args, 10.0, method)))
+
+
 def test_du2015_hand_value_and_ranges():
     # w = 1.0 -> sub-range (0, 2.5).  T10 = 300, T11 = 298, e10 = e11 = 0.97
     b = DU2015_COEFFICIENTS[(0.0, 2.5)]
@@ -92,16 +125,21 @@ def test_jm2014_split_window_on_lowtran_simulations_within_published_error(
     assert np.sqrt(np.mean(err[dry]**2)) < 1.0
 
 
-def test_du2015_split_window_on_lowtran_simulations(lut, emis):
-    # Du et al. (2015) report RMSE 0.34-0.93 K on their TIGR/MODTRAN
-    # simulations.  On our LOWTRAN7/ECMWF simulations the coefficients
-    # carry a warm bias of +1 to +3 K (documented in docs/physics); this
-    # test pins the measured behaviour so a regression is noticed.
+@pytest.mark.xfail(strict=True, reason=(
+    'Du et al. (2015) report fit RMSE 0.34-0.93 K (Table 1) on TIGR/MODTRAN '
+    'simulations; on our LOWTRAN7/ECMWF simulations (20000 samples, nadir, '
+    'w <= 6.3 g cm-2, seed 0) we measure RMSE 1.78 K with a warm bias of '
+    '+1.55 K (w < 1: bias +1.05 K, RMSE 1.09 K; 2.5-4.5: +2.67 K; 4.5-6.3: '
+    '+3.13 K).  Coefficients and the delta-emissivity convention were '
+    're-checked against independent transcriptions (no error found); see '
+    'docs/physics/README.md "Du et al. (2015) discrepancy".'))
+def test_du2015_split_window_on_lowtran_simulations_published_rmse(lut,
+                                                                   emis):
     t10, t11, e, w, ts, _ = _simulate_l8(lut, emis, 20000, 6.3)
     err = split_window_du2015(t10, t11, e[:, 0], e[:, 1], w) - ts
-    dry = w < 1
-    assert 0.5 < err[dry].mean() < 1.6
-    assert np.sqrt(np.mean(err**2)) < 2.5
+    # Du et al. (2015): accuracy better than 1.0 K (largest sub-range fit
+    # RMSE 0.93 K).
+    assert np.sqrt(np.mean(err**2)) < 1.0
 
 
 def test_single_channel_exact_psi_and_jm2014(lut, emis):
@@ -125,21 +163,42 @@ def test_single_channel_exact_psi_and_jm2014(lut, emis):
         psi_functions(9.0)
 
 
-def test_mono_window_hand_value():
-    # T6 = 300 K, eps = 0.97, tau = 0.974290 - 0.08007 * 1.0, T0 = 300 K
+def test_mono_window_coefficient_helpers():
     tau = qin_transmittance(1.0, 'high')
-    assert tau == pytest.approx(0.89422)
+    assert tau == pytest.approx(0.974290 - 0.08007 * 1.0)
     ta = qin_effective_air_temperature(300.0, 'midlatitude_summer')
     assert ta == pytest.approx(16.0110 + 0.92621 * 300.0)
-    c = 0.97 * tau
-    d = (1 - tau) * (1 + 0.03 * tau)
-    a, b = -67.355351, 0.458606
-    expected = (a * (1 - c - d) + (b * (1 - c - d) + c + d) * 300.0 -
-                d * ta) / c
-    assert mono_window(300.0, 0.97, tau, ta) == pytest.approx(expected)
-    assert 300.0 < expected < 310.0
     with pytest.raises(ValueError):
         qin_transmittance(3.5)
+
+
+def test_mono_window_recovers_ts_from_rte_simulation():
+    """Forward RTE under the mono-window assumptions, then retrieve.
+
+    Qin et al. (2001) derive the algorithm from the RTE with
+    ``L_up = L_down = (1 - tau) B(Ta)`` and a linearised Planck function of
+    TM6 (a, b for 0-70 degC).  We simulate at-sensor radiances with the
+    exact monochromatic Planck function at the TM6 effective wavelength
+    11.457 um (:data:`single_channel.EFFECTIVE_WAVELENGTH`), known Ts, eps,
+    tau (Qin's transmittance fit for w 0.4-3 g cm-2) and Ta (Qin's
+    mid-latitude-summer fit of T0 = Ts - 0..10 K), so only the Planck
+    linearisation error remains.  Measured: max |error| 0.31 K, RMSE
+    0.11 K; tolerance 0.5 K (max) / 0.2 K (RMSE).
+    """
+    rng = np.random.default_rng(0)
+    n = 5000
+    lam = EFFECTIVE_WAVELENGTH['landsat5_tm6']
+    ts = rng.uniform(283.15, 323.15, n)  # 10-50 degC, inside the a/b range
+    eps = rng.uniform(0.95, 0.99, n)
+    tau = qin_transmittance(rng.uniform(0.4, 3.0, n), 'high')
+    ta = qin_effective_air_temperature(ts - rng.uniform(0, 10, n),
+                                       'midlatitude_summer')
+    l_atm = (1 - tau) * planck_radiance(lam, ta)
+    lsen = tau * (eps * planck_radiance(lam, ts) + (1 - eps) * l_atm) + l_atm
+    t6 = planck_bt(lam, lsen)
+    err = mono_window(t6, eps, tau, ta) - ts
+    assert np.abs(err).max() < 0.5
+    assert np.sqrt(np.mean(err**2)) < 0.2
 
 
 def _aster_sky():

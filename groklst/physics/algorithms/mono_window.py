@@ -40,9 +40,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ['QIN2001_AB', 'QIN2001_TA', 'QIN2001_TAU',
+from ..validation import check_range
+
+__all__ = ['MIN_KELVIN', 'QIN2001_AB', 'QIN2001_TA', 'QIN2001_TAU',
            'qin_effective_air_temperature', 'qin_transmittance',
            'mono_window']
+
+#: Lowest temperature (K) accepted for ``bt`` and ``ta`` by
+#: :func:`mono_window`; smaller values are taken to be degrees Celsius.
+MIN_KELVIN = 150.0
 
 #: Linearisation coefficients of TM6 for 0-70 degC.
 QIN2001_AB = (-67.355351, 0.458606)
@@ -84,14 +90,34 @@ def qin_transmittance(wvc, profile: str = 'high') -> np.ndarray:
 
 def mono_window(bt, emissivity, tau, ta, a: float = QIN2001_AB[0],
                 b: float = QIN2001_AB[1]) -> np.ndarray:
-    """Qin et al. (2001) mono-window LST (K); inputs broadcast."""
-    t6 = np.asarray(bt, dtype=np.float64)
-    eps = np.asarray(emissivity, dtype=np.float64)
-    tau = np.asarray(tau, dtype=np.float64)
-    if np.any(eps <= 0) or np.any(eps > 1) or np.any(tau <= 0) or \
-            np.any(tau > 1):
-        raise ValueError('emissivity and tau must lie in (0, 1]')
+    """Qin et al. (2001) mono-window LST (K); inputs broadcast.
+
+    Args:
+        bt: Band brightness temperature ``T6`` in K.
+        emissivity: Band emissivity in (0, 1].
+        tau: Band transmittance in (0, 1].
+        ta: Effective mean atmospheric temperature ``Ta`` in K.
+        a, b: Planck linearisation coefficients (default TM6, 0-70 degC).
+
+    Returns:
+        LST in K (float64, broadcast shape); NaN inputs propagate.
+
+    Raises:
+        ValueError: emissivity or tau outside (0, 1]; ``bt`` or ``ta``
+            below :data:`MIN_KELVIN` (150 K: lower than any terrestrial
+            surface or effective atmospheric temperature, so such values
+            are almost surely degrees Celsius).
+    """
+    where = 'mono_window'
+    hint = 'looks like degrees Celsius; pass kelvin'
+    t6 = check_range(bt, 'bt', where, low=MIN_KELVIN, allow_nan=True,
+                     unit='K', hint=hint)
+    ta = check_range(ta, 'ta', where, low=MIN_KELVIN, allow_nan=True,
+                     unit='K', hint=hint)
+    eps = check_range(emissivity, 'emissivity', where, low=0.0, high=1.0,
+                      low_open=True, allow_nan=True)
+    tau = check_range(tau, 'tau', where, low=0.0, high=1.0, low_open=True,
+                      allow_nan=True)
     c = eps * tau
     d = (1 - tau) * (1 + (1 - eps) * tau)
-    return (a * (1 - c - d) + (b * (1 - c - d) + c + d) * t6 -
-            d * np.asarray(ta, dtype=np.float64)) / c
+    return (a * (1 - c - d) + (b * (1 - c - d) + c + d) * t6 - d * ta) / c

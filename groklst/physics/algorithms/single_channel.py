@@ -41,6 +41,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..planck import C1, C2
+from ..validation import check_range
 
 __all__ = ['PSI_COEFFICIENTS', 'EFFECTIVE_WAVELENGTH', 'psi_functions',
            'psi_from_atmosphere', 'single_channel', 'single_channel_jm']
@@ -71,19 +72,33 @@ def psi_functions(wvc, coefficients='landsat8_b10') -> np.ndarray:
 
     Returns:
         Array of shape ``(3,) + wvc.shape``.
+
+    Raises:
+        ValueError: ``wvc`` NaN/infinite or outside 0-8 g cm-2 (the quadratic
+            fits are not usable beyond their fitting range), or bad
+            coefficient shape.
     """
     coef = (PSI_COEFFICIENTS[coefficients]
             if isinstance(coefficients, str) else np.asarray(coefficients))
     if coef.shape != (3, 3):
         raise ValueError(f'psi coefficients must be (3, 3), got {coef.shape}')
-    w = np.asarray(wvc, dtype=np.float64)
-    if np.any(w < 0) or np.any(w > 8):
-        raise ValueError('water vapour column must be within 0-8 g cm-2')
+    w = check_range(wvc, 'water-vapour column wvc', 'psi_functions',
+                    low=0.0, high=8.0, unit='g cm-2')
     return np.stack([c[0] * w**2 + c[1] * w + c[2] for c in coef])
 
 
 def psi_from_atmosphere(tau, l_up, l_down) -> np.ndarray:
-    """Exact psi functions from band tau, L_up and L_down."""
+    """Exact psi functions from band tau, L_up and L_down.
+
+    Args:
+        tau: Band transmittance in (0, 1].
+        l_up, l_down: Upwelling path and hemispheric downwelling radiance,
+            W m-2 sr-1 um-1 (>= 0).
+
+    Returns:
+        ``(psi1, psi2, psi3)`` stacked on the first axis (psi1 unitless,
+        psi2/psi3 in W m-2 sr-1 um-1).
+    """
     tau = np.asarray(tau, dtype=np.float64)
     l_up = np.asarray(l_up, dtype=np.float64)
     l_down = np.asarray(l_down, dtype=np.float64)
@@ -102,17 +117,28 @@ def single_channel(sensor_radiance, emissivity, psi, wavelength_um,
         wavelength_um: Effective wavelength of the band.
         brightness_temperature: ``T_sen`` in K; defaults to the Planck
             inverse at ``wavelength_um``.
+
+    Returns:
+        LST in K (float64, broadcast shape); NaN inputs propagate.
+
+    Raises:
+        ValueError: finite radiance <= 0, emissivity outside (0, 1],
+            wavelength <= 0 or non-finite, brightness temperature <= 0 K.
     """
-    lsen = np.asarray(sensor_radiance, dtype=np.float64)
-    eps = np.asarray(emissivity, dtype=np.float64)
-    finite = eps[np.isfinite(eps)]
-    if finite.size and (finite.min() <= 0 or finite.max() > 1):
-        raise ValueError('emissivity must lie in (0, 1]')
-    lam = float(wavelength_um)
+    where = 'single_channel'
+    lsen = check_range(sensor_radiance, 'sensor_radiance', where, low=0.0,
+                       low_open=True, allow_nan=True,
+                       unit='W m-2 sr-1 um-1')
+    eps = check_range(emissivity, 'emissivity', where, low=0.0, high=1.0,
+                      low_open=True, allow_nan=True)
+    lam = float(check_range(wavelength_um, 'wavelength_um', where, low=0.0,
+                            low_open=True, unit='um'))
     if brightness_temperature is None:
         tsen = C2 / (lam * np.log1p(C1 / (lam**5 * lsen)))
     else:
-        tsen = np.asarray(brightness_temperature, dtype=np.float64)
+        tsen = check_range(brightness_temperature, 'brightness_temperature',
+                           where, low=0.0, low_open=True, allow_nan=True,
+                           unit='K')
     gamma = 1.0 / (C2 * lsen / tsen**2 * (lam**4 * lsen / C1 + 1.0 / lam))
     delta = -gamma * lsen + tsen
     psi1, psi2, psi3 = psi
@@ -122,7 +148,12 @@ def single_channel(sensor_radiance, emissivity, psi, wavelength_um,
 def single_channel_jm(sensor_radiance, emissivity, wvc,
                       coefficients: str = 'landsat8_b10',
                       brightness_temperature=None) -> np.ndarray:
-    """Single-channel LST with the water-vapour psi fits (K)."""
+    """Single-channel LST with the water-vapour psi fits (K).
+
+    Raises:
+        ValueError: as :func:`psi_functions` (NaN or out-of-range ``wvc``)
+            and :func:`single_channel`.
+    """
     psi = psi_functions(wvc, coefficients)
     return single_channel(sensor_radiance, emissivity, psi,
                           EFFECTIVE_WAVELENGTH[coefficients],

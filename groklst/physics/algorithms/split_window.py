@@ -1,12 +1,30 @@
 """Split-window LST algorithms for Landsat-8 TIRS (the ONE implementation).
 
-Two coefficient families, used by both the demo-dataset builder
-(``tools/dataset_converters/landsat8_demo.py``) and ``tools/retrieve.py``
-through :func:`split_window`:
+Two coefficient families:
 
-* ``'jm2014'``: Jiménez-Muñoz et al. (2014), below;
+* ``'jm2014'``: Jiménez-Muñoz et al. (2014), :func:`split_window_jm2014`;
 * ``'du2015'``: Du et al. (2015), coefficients by water-vapour range
   (:func:`split_window_du2015`).
+
+Callers: the demo-dataset builder
+(``tools/dataset_converters/landsat8_demo.py``) imports and calls
+:func:`split_window_jm2014` directly; ``tools/retrieve.py`` calls the
+dispatcher :func:`split_window` (which, for ``'jm2014'``, calls the same
+function).  Both methods validate their inputs with the same
+:func:`validate_split_window_inputs`.
+
+Water-vapour range
+------------------
+Both methods accept a total column water vapour ``0 <= w <= 10`` g cm-2
+(:data:`WVC_RANGE`).  The real ECMWF profiles of the committed LOWTRAN
+lookup table reach 9.71 g cm-2, so simulated sets contain such columns.
+Columns above an algorithm's calibration range are legal inputs but are
+extrapolations with larger error: Du et al. (2015) fitted 0-6.3 g cm-2
+(their Table 1), and our LOWTRAN/ECMWF check of JM2014 covers
+w <= 6.3 g cm-2 only (``tests/physics/test_algorithms.py``).  Negative, NaN,
+infinite or > 10 g cm-2 columns raise ``ValueError`` (> 10 g cm-2 does not
+occur on Earth and usually means a unit error, e.g. kg m-2 = mm passed as
+g cm-2).
 
 Jiménez-Muñoz et al. (2014)
 ---------------------------
@@ -41,7 +59,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..validation import check_range
+
 __all__ = ['JM2014_COEFFICIENTS', 'WVC_RANGE', 'split_window_jm2014',
+           'validate_split_window_inputs',
            'DU2015_COEFFICIENTS', 'du2015_coefficients',
            'split_window_du2015', 'split_window', 'SPLIT_WINDOW_METHODS']
 
@@ -58,10 +79,53 @@ JM2014_COEFFICIENTS = {
     'c6': 16.400,
 }
 
-#: Water-vapour columns (g cm-2) accepted by :func:`split_window_jm2014`.  The
-#: coefficients were fitted for terrestrial atmospheres; columns beyond ~8
-#: g cm-2 do not occur on Earth and indicate a unit error (e.g. kg m-2 = mm).
-WVC_RANGE = (0.0, 8.0)
+#: Water-vapour columns (g cm-2) accepted by both split-window methods (see
+#: the module docstring: above the calibration range = larger error, above
+#: 10 g cm-2 = rejected as a likely unit error).
+WVC_RANGE = (0.0, 10.0)
+
+
+def validate_split_window_inputs(where, bt10, bt11, emis10, emis11, wvc,
+                                 allow_none_wvc: bool = False):
+    """Shared input check of :func:`split_window_jm2014` and
+    :func:`split_window_du2015`.
+
+    Returns:
+        ``(t10, t11, e10, e11, w)`` as float64 arrays (``w`` is None when
+        ``wvc`` is None and ``allow_none_wvc``).
+
+    Raises:
+        ValueError: shapes differ; ``wvc`` has the wrong shape, is NaN /
+            infinite, negative or > 10 g cm-2; finite emissivities outside
+            (0, 1]; finite brightness temperatures <= 0 K.
+    """
+    t10 = np.asarray(bt10, dtype=np.float64)
+    t11 = np.asarray(bt11, dtype=np.float64)
+    e10 = np.asarray(emis10, dtype=np.float64)
+    e11 = np.asarray(emis11, dtype=np.float64)
+    shapes = {'bt10': t10.shape, 'bt11': t11.shape, 'emis10': e10.shape,
+              'emis11': e11.shape}
+    if len(set(shapes.values())) != 1:
+        raise ValueError(f'{where}: input shapes differ: {shapes}')
+    if wvc is None and allow_none_wvc:
+        w = None
+    else:
+        if wvc is None:
+            raise ValueError(f'{where}: wvc (g cm-2) is required')
+        if np.ndim(wvc) and np.shape(wvc) != t10.shape:
+            raise ValueError(f'{where}: wvc must be a scalar or have shape '
+                             f'{t10.shape}, got {np.shape(wvc)}')
+        lo, hi = WVC_RANGE
+        w = check_range(wvc, 'water-vapour column wvc', where, low=lo,
+                        high=hi, unit='g cm-2',
+                        hint='> 10 g cm-2 suggests kg m-2 or mm units')
+    for name, e in (('emis10', e10), ('emis11', e11)):
+        check_range(e, name, where, low=0.0, high=1.0, low_open=True,
+                    allow_nan=True)
+    for name, t in (('bt10', t10), ('bt11', t11)):
+        check_range(t, name, where, low=0.0, low_open=True, allow_nan=True,
+                    unit='K', hint='brightness temperature in kelvin')
+    return t10, t11, e10, e11, w
 
 
 def split_window_jm2014(bt10, bt11, emis10, emis11, wvc,
@@ -74,7 +138,8 @@ def split_window_jm2014(bt10, bt11, emis10, emis11, wvc,
         emis10: Band 10 surface emissivity (unitless), shape S.
         emis11: Band 11 surface emissivity (unitless), shape S.
         wvc: Total column water vapour in g cm-2: a scalar or an array of
-            shape S, all finite values within :data:`WVC_RANGE` (0-8).
+            shape S, all finite values within :data:`WVC_RANGE` (0-10;
+            above ~6 g cm-2 the fit extrapolates, see module docstring).
         coefficients: Optional override of :data:`JM2014_COEFFICIENTS`
             (keys ``c0``..``c6``).
 
@@ -82,39 +147,13 @@ def split_window_jm2014(bt10, bt11, emis10, emis11, wvc,
         float64 LST in K of shape S.  NaN inputs propagate to NaN.
 
     Raises:
-        ValueError: shapes differ; ``wvc`` is non-finite or outside 0-8
-            g cm-2; finite emissivities outside (0, 1]; finite brightness
+        ValueError: shapes differ; ``wvc`` is non-finite or outside 0-10
+            g cm-2 (the message names the range and the offending
+            value); finite emissivities outside (0, 1]; finite brightness
             temperatures <= 0 K; missing coefficients.
     """
-    t10 = np.asarray(bt10, dtype=np.float64)
-    t11 = np.asarray(bt11, dtype=np.float64)
-    e10 = np.asarray(emis10, dtype=np.float64)
-    e11 = np.asarray(emis11, dtype=np.float64)
-    shapes = {'bt10': t10.shape, 'bt11': t11.shape, 'emis10': e10.shape,
-              'emis11': e11.shape}
-    if len(set(shapes.values())) != 1:
-        raise ValueError(f'split_window_jm2014: input shapes differ: {shapes}')
-    w = np.asarray(wvc, dtype=np.float64)
-    if w.ndim and w.shape != t10.shape:
-        raise ValueError(f'split_window_jm2014: wvc must be a scalar or have '
-                         f'shape {t10.shape}, got {w.shape}')
-    lo, hi = WVC_RANGE
-    if not np.all(np.isfinite(w)) or np.any(w < lo) or np.any(w > hi):
-        raise ValueError(
-            f'split_window_jm2014: water-vapour column must be finite and in '
-            f'[{lo}, {hi}] g cm-2; got min {np.min(w)!r}, max {np.max(w)!r}')
-    for name, e in (('emis10', e10), ('emis11', e11)):
-        finite = e[np.isfinite(e)]
-        if finite.size and (finite.min() <= 0 or finite.max() > 1):
-            raise ValueError(f'split_window_jm2014: {name} must lie in '
-                             f'(0, 1]; got range [{finite.min()}, '
-                             f'{finite.max()}]')
-    for name, t in (('bt10', t10), ('bt11', t11)):
-        finite = t[np.isfinite(t)]
-        if finite.size and finite.min() <= 0:
-            raise ValueError(f'split_window_jm2014: {name} must be > 0 K '
-                             f'(brightness temperature in kelvin); got '
-                             f'minimum {finite.min()}')
+    t10, t11, e10, e11, w = validate_split_window_inputs(
+        'split_window_jm2014', bt10, bt11, emis10, emis11, wvc)
     coef = dict(JM2014_COEFFICIENTS)
     if coefficients is not None:
         coef.update(coefficients)
@@ -139,7 +178,12 @@ def split_window_jm2014(bt10, bt11, emis10, emis11, wvc,
 #: Landsat 8 data", Remote Sens. 7(1):647-665, Table 1 (coefficients b0..b7
 #: fitted on TIGR simulations per water-vapour sub-range, with the fit RMSE
 #: in K).  Values cross-checked against the transcription of that table in
-#: the GRASS GIS add-on i.landsat8.swlst (N. Alexandris).  Keys are the
+#: the GRASS GIS add-on i.landsat8.swlst (N. Alexandris) and, in a later
+#: re-check, against four further public implementations (all identical),
+#: including the Eq. 2 convention de = e10 - e11.  On our LOWTRAN7/ECMWF
+#: simulations these coefficients show a warm bias (+1.55 K, RMSE 1.78 K
+#: for w <= 6.3) that is not explained by a transcription error; see
+#: docs/physics/README.md, "Du et al. (2015) discrepancy".  Keys are the
 #: sub-ranges (g cm-2); the last row is the all-range fit.
 DU2015_COEFFICIENTS = {
     (0.0, 2.5): (-2.78009, 1.01408, 0.15833, -0.34991, 4.04487, 3.55414,
@@ -169,9 +213,9 @@ def du2015_coefficients(wvc) -> np.ndarray:
     """
     if wvc is None:
         return np.asarray(DU2015_COEFFICIENTS[(0.0, 6.3)], dtype=np.float64)
-    w = np.asarray(wvc, dtype=np.float64)
-    if np.any(w[np.isfinite(w)] < 0):
-        raise ValueError('water-vapour column must be >= 0 g cm-2')
+    w = check_range(wvc, 'water-vapour column wvc', 'du2015_coefficients',
+                    low=WVC_RANGE[0], high=WVC_RANGE[1], allow_nan=True,
+                    unit='g cm-2')
     centres = np.array([(lo + hi) / 2 for lo, hi in _DU_SUBRANGES])
     table = np.array([DU2015_COEFFICIENTS[k] for k in _DU_SUBRANGES])
     lows = np.array([k[0] for k in _DU_SUBRANGES])
@@ -196,21 +240,24 @@ def split_window_du2015(bt10, bt11, emis10, emis11, wvc=None) -> np.ndarray:
     + (b4 + b5 (1-e)/e + b6 de/e^2) (T10-T11)/2 + b7 (T10-T11)^2``
     with ``e = (e10 + e11)/2`` and ``de = e10 - e11`` (Du et al. 2015,
     Eq. 2); coefficients from :func:`du2015_coefficients`.
+
+    Args:
+        bt10, bt11: TIRS band 10/11 brightness temperatures (K), shape S.
+        emis10, emis11: Band emissivities in (0, 1], shape S.
+        wvc: Column water vapour (g cm-2), scalar or shape S, within
+            :data:`WVC_RANGE` (0-10; above 6.3 the top sub-range is
+            extrapolated), or None for the all-range coefficients.
+
+    Returns:
+        float64 LST in K, shape S (NaN BT/emissivity propagate).
+
+    Raises:
+        ValueError: as :func:`validate_split_window_inputs`.
     """
-    t10 = np.asarray(bt10, dtype=np.float64)
-    t11 = np.asarray(bt11, dtype=np.float64)
-    e10 = np.asarray(emis10, dtype=np.float64)
-    e11 = np.asarray(emis11, dtype=np.float64)
-    if not (t10.shape == t11.shape == e10.shape == e11.shape):
-        raise ValueError('split_window_du2015: input shapes differ')
-    for name, e in (('emis10', e10), ('emis11', e11)):
-        finite = e[np.isfinite(e)]
-        if finite.size and (finite.min() <= 0 or finite.max() > 1):
-            raise ValueError(f'split_window_du2015: {name} must lie in (0, 1]')
-    if wvc is not None and np.ndim(wvc) and np.shape(wvc) != t10.shape:
-        raise ValueError('split_window_du2015: wvc must be a scalar, None or '
-                         f'have shape {t10.shape}')
-    b = du2015_coefficients(wvc)
+    t10, t11, e10, e11, w = validate_split_window_inputs(
+        'split_window_du2015', bt10, bt11, emis10, emis11, wvc,
+        allow_none_wvc=True)
+    b = du2015_coefficients(w)
     eps = 0.5 * (e10 + e11)
     deps = e10 - e11
     a = (1 - eps) / eps
@@ -226,7 +273,11 @@ SPLIT_WINDOW_METHODS = ('jm2014', 'du2015')
 def split_window(bt10, bt11, emis10, emis11, wvc, method: str = 'jm2014'
                  ) -> np.ndarray:
     """Landsat-8 split-window LST (K) by ``method`` in
-    :data:`SPLIT_WINDOW_METHODS`.  ``wvc`` in g cm-2 (scalar or per pixel).
+    :data:`SPLIT_WINDOW_METHODS`.  ``wvc`` in g cm-2 (scalar or per pixel,
+    0-10, see :func:`validate_split_window_inputs`).
+
+    Raises:
+        ValueError: unknown ``method`` or invalid inputs.
     """
     if method == 'jm2014':
         return split_window_jm2014(bt10, bt11, emis10, emis11, wvc)
