@@ -9,6 +9,22 @@ import torch.nn as nn
 from .activation import ActCfg, build_activation
 
 
+def channel_gate(channels: int, reduction: int, act_cfg: ActCfg = 'ReLU') -> nn.Sequential:
+    """1x1 bottleneck C -> max(1, C // r) -> C with a sigmoid: per-channel gates in (0, 1) from a
+    (B, C, 1, 1) descriptor (squeeze-and-excitation, Hu et al., CVPR 2018), shared by RCAN's
+    first-order and SAN's second-order channel attention.
+
+    Raises:
+        ValueError: if ``channels`` or ``reduction`` is not positive.
+    """
+    if channels < 1 or reduction < 1:
+        raise ValueError(
+            f'channels and reduction must be positive, found {channels} and {reduction}')
+    hidden = max(1, channels // reduction)
+    return nn.Sequential(nn.Conv2d(channels, hidden, 1), build_activation(act_cfg),
+                         nn.Conv2d(hidden, channels, 1), nn.Sigmoid())
+
+
 class CALayer(nn.Module):
     """Channel attention layer (Zhang et al., RCAN, ECCV 2018).
 
@@ -32,17 +48,8 @@ class CALayer(nn.Module):
 
     def __init__(self, channels: int, reduction: int = 16, act_cfg: ActCfg = 'ReLU'):
         super().__init__()
-        if channels < 1 or reduction < 1:
-            raise ValueError(
-                f'channels and reduction must be positive, found {channels} and {reduction}')
-        hidden = max(1, channels // reduction)
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.gate = nn.Sequential(
-            nn.Conv2d(channels, hidden, 1),
-            build_activation(act_cfg),
-            nn.Conv2d(hidden, channels, 1),
-            nn.Sigmoid(),
-        )
+        self.gate = channel_gate(channels, reduction, act_cfg)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Rescale (B, C, H, W) features by their channel gates; returns (B, C, H, W)."""

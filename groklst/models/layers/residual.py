@@ -57,7 +57,7 @@ class ResBlock(nn.Module):
         return x + self.body(x) * self.res_scale
 
 
-class RCAB(nn.Module):
+class RCAB(ResBlock):
     """Residual channel attention block (Zhang et al., RCAN, ECCV 2018).
 
     conv -> act -> conv -> channel attention, scaled by ``res_scale``, plus identity.
@@ -87,18 +87,9 @@ class RCAB(nn.Module):
                  act_cfg: ActCfg = 'ReLU',
                  res_scale: float = 1.0,
                  conv: ConvFactory = default_conv):
-        super().__init__()
-        self.body = nn.Sequential(
-            conv(n_feats, n_feats, kernel_size, bias=bias),
-            build_activation(act_cfg),
-            conv(n_feats, n_feats, kernel_size, bias=bias),
-            CALayer(n_feats, reduction),
-        )
-        self.res_scale = res_scale
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, C, H, W) -> (B, C, H, W)."""
-        return x + self.body(x) * self.res_scale
+        super().__init__(n_feats, kernel_size, bias=bias, act_cfg=act_cfg, res_scale=res_scale,
+                         conv=conv)
+        self.body.append(CALayer(n_feats, reduction))
 
 
 class ResidualGroup(nn.Module):

@@ -10,7 +10,8 @@ code, so autograd provides the backward pass on any device (no custom CUDA kerne
 import torch
 import torch.nn as nn
 
-from .activation import ActCfg, build_activation
+from .activation import ActCfg
+from .attention import channel_gate
 
 
 def covariance_pool(x: torch.Tensor) -> torch.Tensor:
@@ -92,17 +93,8 @@ class SecondOrderChannelAttention(nn.Module):
     def __init__(self, channels: int, reduction: int = 16, n_iter: int = 5,
                  act_cfg: ActCfg = 'ReLU'):
         super().__init__()
-        if channels < 1 or reduction < 1:
-            raise ValueError(
-                f'channels and reduction must be positive, found {channels} and {reduction}')
-        hidden = max(1, channels // reduction)
         self.n_iter = n_iter
-        self.gate = nn.Sequential(
-            nn.Conv2d(channels, hidden, 1),
-            build_activation(act_cfg),
-            nn.Conv2d(hidden, channels, 1),
-            nn.Sigmoid(),
-        )
+        self.gate = channel_gate(channels, reduction, act_cfg)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Rescale (B, C, H, W) features by their second-order channel gates."""
