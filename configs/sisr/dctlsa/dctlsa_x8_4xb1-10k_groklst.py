@@ -3,12 +3,9 @@
 # x8 on GrokLST without guidance; GrokLST protocol: 4 GPUs x batch 1, AdamW 1e-4, 10k
 # iterations (tools/dist_train.sh CONFIG 4).
 # No interpolation skip in the original design: residual=None.
-_base_ = ['../../_base_/default_runtime.py', '../../_base_/datasets/groklst_x8_sisr.py',
-          '../../_base_/schedules/schedule_10k.py']
+_base_ = ['./dctlsa_x4_4xb1-10k_groklst.py']
 scale = 8
-model = dict(
-    type='Downscaler', scale=scale, residual=None,
-    lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='DCTLSA', scale=scale, nf=55, num_modules=6, num_head=5, window_size=16,
-                   mlp_ratio=2.0),
-    loss=dict(type='MaskedL1Loss'))
+model = dict(scale=scale, generator=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))

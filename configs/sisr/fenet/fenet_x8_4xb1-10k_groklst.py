@@ -3,12 +3,9 @@
 # x8: the one-step sub-pixel upsampler with s=8 (the paper reports x2-x4).
 # x8 on GrokLST, paper protocol: 4 GPUs x batch 1, AdamW 1e-4, 10k iterations
 # (tools/dist_train.sh CONFIG 4).
-_base_ = ['../../_base_/default_runtime.py', '../../_base_/datasets/groklst_x8_sisr.py',
-          '../../_base_/schedules/schedule_10k.py']
+_base_ = ['./fenet_x4_4xb1-10k_groklst.py']
 scale = 8
-model = dict(
-    type='Downscaler', scale=scale, residual='bicubic',
-    lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='FeNet', scale=scale, in_channels=1,
-                   n_feats=48, n_blocks=4, reduction=8),
-    loss=dict(type='MaskedL1Loss'))
+model = dict(scale=scale, generator=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))

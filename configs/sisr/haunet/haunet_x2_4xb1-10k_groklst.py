@@ -3,12 +3,9 @@
 # x2 on GrokLST without guidance; GrokLST protocol: 4 GPUs x batch 1, AdamW 1e-4, 10k
 # iterations (tools/dist_train.sh CONFIG 4).
 # The original adds the bilinearly upsampled LR to its output: residual='bilinear'.
-_base_ = ['../../_base_/default_runtime.py', '../../_base_/datasets/groklst_x2_sisr.py',
-          '../../_base_/schedules/schedule_10k.py']
+_base_ = ['./haunet_x4_4xb1-10k_groklst.py']
 scale = 2
-model = dict(
-    type='Downscaler', scale=scale, residual='bilinear',
-    lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='HAUNet', scale=scale, width=96, middle_blk_num=10, enc_blk_nums=(5, 5),
-                   dec_blk_nums=(5, 5), heads=(1, 2, 4)),
-    loss=dict(type='MaskedL1Loss'))
+model = dict(scale=scale, generator=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))

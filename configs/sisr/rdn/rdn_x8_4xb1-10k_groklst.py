@@ -2,12 +2,9 @@
 # no image-level skip.
 # x8 on GrokLST, paper protocol: 4 GPUs x batch 1, AdamW 1e-4, 10k iterations
 # (tools/dist_train.sh CONFIG 4).
-_base_ = ['../../_base_/default_runtime.py', '../../_base_/datasets/groklst_x8_sisr.py',
-          '../../_base_/schedules/schedule_10k.py']
+_base_ = ['./rdn_x4_4xb1-10k_groklst.py']
 scale = 8
-model = dict(
-    type='Downscaler', scale=scale, residual=None,
-    lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='RDN', scale=scale, in_channels=1,
-                   n_feats=64, n_blocks=16, n_layers=8, growth=64),
-    loss=dict(type='MaskedL1Loss'))
+model = dict(scale=scale, generator=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))

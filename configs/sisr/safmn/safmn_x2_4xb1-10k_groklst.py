@@ -3,11 +3,9 @@
 # x2 on GrokLST without guidance; GrokLST protocol: 4 GPUs x batch 1, AdamW 1e-4, 10k
 # iterations (tools/dist_train.sh CONFIG 4).
 # No interpolation skip in the official model: residual=None.
-_base_ = ['../../_base_/default_runtime.py', '../../_base_/datasets/groklst_x2_sisr.py',
-          '../../_base_/schedules/schedule_10k.py']
+_base_ = ['./safmn_x4_4xb1-10k_groklst.py']
 scale = 2
-model = dict(
-    type='Downscaler', scale=scale, residual=None,
-    lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='SAFMN', scale=scale, dim=36, n_blocks=8, ffn_scale=2.0, n_levels=4),
-    loss=dict(type='MaskedL1Loss'))
+model = dict(scale=scale, generator=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))
