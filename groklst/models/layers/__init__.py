@@ -30,13 +30,15 @@ __all__ += [
 ]
 
 # Transformer blocks of the SISR zoo (SwinIR, ACT, NGswin, DCTLSA, OmniSR, SAFMN, HAUNet).
-from .transformer import LayerNorm2d, Mlp, MultiHeadAttention, SwinTransformerBlock  # noqa: E402
+from .transformer import (LayerNorm2d, Mlp, MultiHeadAttention,  # noqa: E402
+                          SwinTransformerBlock, init_transformer_weights)
 from .window_attention import (WindowAttention, grid_partition, grid_reverse,  # noqa: E402
                                pad_to_multiple, relative_position_index, shifted_window_mask,
                                window_partition, window_reverse)
 
 __all__ += [
-    'LayerNorm2d', 'Mlp', 'MultiHeadAttention', 'SwinTransformerBlock', 'WindowAttention',
+    'LayerNorm2d', 'Mlp', 'MultiHeadAttention', 'SwinTransformerBlock', 'init_transformer_weights',
+    'WindowAttention',
     'grid_partition', 'grid_reverse', 'pad_to_multiple', 'relative_position_index',
     'shifted_window_mask', 'window_partition', 'window_reverse'
 ]

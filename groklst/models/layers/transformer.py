@@ -13,12 +13,26 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
+from mmengine.model.weight_init import trunc_normal_
 from mmengine.utils import to_2tuple
 
 from .activation import ActCfg, build_activation
 from .window_attention import (Size2, WindowAttention, _window_hw, shifted_window_mask,
                                window_partition, window_reverse)
 
+
+
+def init_transformer_weights(m: nn.Module) -> None:
+    """ViT/Swin initialisation for ``module.apply``: Linear weights ~ truncated normal (std
+    0.02) with zero bias, LayerNorm weight 1 and bias 0 (Liu et al., "Swin Transformer", ICCV
+    2021, reference code)."""
+    if isinstance(m, nn.Linear):
+        trunc_normal_(m.weight, std=0.02)
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
+    elif isinstance(m, nn.LayerNorm):
+        nn.init.ones_(m.weight)
+        nn.init.zeros_(m.bias)
 
 class Mlp(nn.Module):
     """Feed-forward network on the last axis: Linear -> act -> drop -> Linear -> drop.

@@ -7,9 +7,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule
-from mmengine.model.weight_init import trunc_normal_
 
-from groklst.models.layers import (Mlp, WindowAttention, default_conv, shifted_window_mask,
+from groklst.models.layers import (init_transformer_weights, Mlp, WindowAttention, default_conv, shifted_window_mask,
                                    window_partition, window_reverse)
 from groklst.registry import MODELS
 
@@ -288,17 +287,8 @@ class NGswin(BaseModule):
         self.reconstruction = nn.Sequential(
             default_conv(dec_dim, in_channels * scale ** 2, 3), nn.PixelShuffle(scale),
             default_conv(in_channels, in_channels, 3))
-        self.apply(self._init_transformer_weights)
+        self.apply(init_transformer_weights)
 
-    @staticmethod
-    def _init_transformer_weights(m: nn.Module) -> None:
-        if isinstance(m, nn.Linear):
-            trunc_normal_(m.weight, std=0.02)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.LayerNorm):
-            nn.init.ones_(m.weight)
-            nn.init.zeros_(m.bias)
 
     def _bottleneck(self, shallow: torch.Tensor, skips: List[torch.Tensor],
                     sizes: List[Size]) -> torch.Tensor:

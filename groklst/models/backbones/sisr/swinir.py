@@ -5,9 +5,8 @@ from typing import Sequence, Tuple
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
-from mmengine.model.weight_init import trunc_normal_
 
-from groklst.models.layers import (OneStepUpsampler, PixelShuffleUpsampler,
+from groklst.models.layers import (init_transformer_weights, OneStepUpsampler, PixelShuffleUpsampler,
                                    SwinTransformerBlock, default_conv, pad_to_multiple)
 from groklst.registry import MODELS
 
@@ -182,17 +181,8 @@ class SwinIR(BaseModule):
                 default_conv(num_feat, in_channels, 3))
         else:
             self.reconstruction = OneStepUpsampler(scale, embed_dim, in_channels)
-        self.apply(self._init_transformer_weights)
+        self.apply(init_transformer_weights)
 
-    @staticmethod
-    def _init_transformer_weights(m: nn.Module) -> None:
-        if isinstance(m, nn.Linear):
-            trunc_normal_(m.weight, std=0.02)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.LayerNorm):
-            nn.init.ones_(m.weight)
-            nn.init.zeros_(m.bias)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Deep features of a padded (B, C, H, W) map -> (B, C, H, W)."""
