@@ -1,16 +1,16 @@
 """HAN (Niu, Wen, Ren, Zhang, Yang, Wang, Zhang, Cao and Shen, "Single Image Super-Resolution
 via a Holistic Attention Network", ECCV 2020)."""
 import torch
-import torch.nn as nn
-from mmengine.model import BaseModule
 
-from groklst.models.layers import PixelShuffleUpsampler, ResidualGroup, default_conv
+from groklst.models.layers import default_conv
 from groklst.models.layers.holistic import ChannelSpatialAttention, LayerAttention
 from groklst.registry import MODELS
 
+from .rcan import RCAN
+
 
 @MODELS.register_module()
-class HAN(BaseModule):
+class HAN(RCAN):
     """HAN: RCAN trunk with layer attention over the groups and channel-spatial attention.
 
     Niu et al., "Single Image Super-Resolution via a Holistic Attention Network", ECCV 2020.
@@ -58,22 +58,14 @@ class HAN(BaseModule):
                  kernel_size: int = 3,
                  res_scale: float = 1.0,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'HAN supports scales {self.supported_scales}, found {scale}')
-        self.head = default_conv(in_channels, n_feats, kernel_size)
-        self.body = nn.ModuleList([
-            ResidualGroup(n_feats, n_resblocks, kernel_size, reduction, res_scale=res_scale)
-            for _ in range(n_resgroups)
-        ])
-        self.body.append(default_conv(n_feats, n_feats, kernel_size))
+        # the RCAN trunk (head, residual groups + closing conv, upsampler) is shared
+        super().__init__(scale, in_channels=in_channels, n_feats=n_feats,
+                         n_resgroups=n_resgroups, n_resblocks=n_resblocks, reduction=reduction,
+                         kernel_size=kernel_size, res_scale=res_scale, init_cfg=init_cfg)
         self.layer_attention = LayerAttention()
         self.layer_fusion = default_conv((n_resgroups + 1) * n_feats, n_feats, 3)
         self.csam = ChannelSpatialAttention()
         self.fusion = default_conv(2 * n_feats, n_feats, 3)
-        self.tail = nn.Sequential(
-            PixelShuffleUpsampler(scale, n_feats, kernel_size),
-            default_conv(n_feats, in_channels, kernel_size))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, C, h, w) normalized LR -> (B, C, s*h, s*w)."""

@@ -57,7 +57,8 @@ class RCAN(BaseModule):
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if scale not in self.supported_scales:
-            raise ValueError(f'RCAN supports scales {self.supported_scales}, found {scale}')
+            raise ValueError(f'{type(self).__name__} supports scales {self.supported_scales}, '
+                             f'found {scale}')
         self.head = default_conv(in_channels, n_feats, kernel_size)
         self.body = nn.Sequential(
             *[ResidualGroup(n_feats, n_resblocks, kernel_size, reduction, res_scale=res_scale)
