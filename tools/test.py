@@ -18,7 +18,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from groklst.utils import init_cpu_distributed, prepare_cfg_for_device  # noqa: E402
-from groklst.utils import register_all_modules  # noqa: E402
+from groklst.utils import register_all_modules, shutdown_distributed  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -67,6 +67,7 @@ def main(argv=None):
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
+    shutdown_distributed()
     return metrics
 
 

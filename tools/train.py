@@ -17,7 +17,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from groklst.utils import init_cpu_distributed, prepare_cfg_for_device  # noqa: E402
-from groklst.utils import register_all_modules  # noqa: E402
+from groklst.utils import register_all_modules, shutdown_distributed  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -67,6 +67,7 @@ def main(argv=None):
     init_cpu_distributed(args.launcher)
     runner = Runner.from_cfg(build_cfg(args))
     runner.train()
+    shutdown_distributed()
 
 
 if __name__ == '__main__':

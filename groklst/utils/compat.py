@@ -55,6 +55,19 @@ def init_cpu_distributed(launcher: str) -> None:
                             world_size=int(os.environ['WORLD_SIZE']))
 
 
+def shutdown_distributed() -> None:
+    """Wait for every rank, then destroy the default process group (no-op when not distributed).
+
+    Without it a gloo rank that finishes first can exit while its peer's communication threads are
+    still alive, and the C++ runtime aborts the process (``terminate called without an active
+    exception``, SIGABRT) after a successful run.
+    """
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def prepare_cfg_for_device(cfg) -> None:
     """Adapt a config in place for a CPU-only machine: DDP without device ids, gloo backend."""
     if torch.cuda.is_available():
