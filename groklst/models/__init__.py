@@ -1,2 +1,2 @@
 """Models: downscaling wrappers, generators (backbones), shared layers, losses, classic baselines."""
-from . import backbones, data_preprocessors, downscalers, losses  # noqa: F401
+from . import backbones, classic, data_preprocessors, downscalers, losses  # noqa: F401

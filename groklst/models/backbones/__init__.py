@@ -2,4 +2,4 @@
 from .mocolsk_net import MoCoLSKBridge, MoCoLSKNet
 
 __all__ = ['MoCoLSKBridge', 'MoCoLSKNet']
-from . import sisr  # noqa: F401,E402
+from . import gisr, sisr  # noqa: F401,E402
