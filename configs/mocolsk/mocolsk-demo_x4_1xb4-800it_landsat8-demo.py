@@ -8,7 +8,8 @@ scale = 4
 model = dict(
     type='Downscaler', scale=scale, residual='bicubic',
     lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='MoCoLSKNet', scale=scale, guidance_channels=10, base_dim=16,
+    generator=dict(type='MoCoLSKNet', scale=scale, guidance_channels={{_base_.num_guidance}},
+                   base_dim=16,
                    num_stages=2, n_resblocks=2, reduction=8, mlp_type='a', mlp_layers=1,
                    dynamic_kernel_size=3, lsk_kernels=((5, 1), (7, 3)),
                    pool_bins=(1, 2, 3, 6), pool_type='avg'),

@@ -7,7 +7,8 @@ scale = 4
 model = dict(
     type='Downscaler', scale=scale, residual='bicubic',
     lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='MoCoLSKNet', scale=scale, guidance_channels=10, base_dim=32,
+    generator=dict(type='MoCoLSKNet', scale=scale, guidance_channels={{_base_.num_guidance}},
+                   base_dim=32,
                    num_stages=4, n_resblocks=4, reduction=16, mlp_type='a', mlp_layers=1,
                    mlp_hidden=32, dynamic_kernel_size=3, lsk_kernels=((5, 1), (7, 3)),
                    pool_bins=(1, 2, 3, 6), pool_type='avg'),

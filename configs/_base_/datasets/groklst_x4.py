@@ -8,6 +8,8 @@ data_root = 'data/groklst'
 stats_file = data_root + '/stats.json'
 guidance_bands = ['dem', 'deepblue', 'blue', 'green', 'red', 'vre', 'nir', 'ndmvi', 'ndvi',
                   'ndwi']
+# K, the number of guidance bands (guided model configs use {{_base_.num_guidance}}).
+num_guidance = len(guidance_bands)
 
 train_pipeline = [
     dict(type='LoadLSTSample'),

@@ -7,6 +7,8 @@ data_root = 'data/landsat8_demo'
 stats_file = data_root + '/stats.json'
 guidance_bands = ['coastal', 'blue', 'green', 'red', 'nir', 'swir1', 'swir2',
                   'ndvi', 'ndwi', 'ndbi']
+# K, the number of guidance bands (guided model configs use {{_base_.num_guidance}}).
+num_guidance = len(guidance_bands)
 gt_patch_size = 64
 
 train_pipeline = [
