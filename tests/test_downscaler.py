@@ -88,7 +88,7 @@ def test_masked_loss_ignores_invalid_pixels_and_predict_mode():
 def test_input_errors_name_expected_and_found():
     model = Downscaler(scale=4, generator=dict(type='_ConstGenerator'))
     inp = _inputs(k=5)
-    with pytest.raises(ValueError, match='5 bands but the model expects 3'):
+    with pytest.raises(ValueError, match='5 bands but _ConstGenerator expects 3'):
         model(inp)
     inp = _inputs(k=3)
     inp['guidance'] = inp['guidance'][..., :20, :20]

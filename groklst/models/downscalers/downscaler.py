@@ -26,6 +26,41 @@ def interpolate_lr(lr: torch.Tensor, scale: int, mode: str) -> torch.Tensor:
 
 
 @MODELS.register_module()
+def check_lr_guidance(lr: torch.Tensor, guidance: Optional[torch.Tensor], scale: int,
+                      guidance_channels: Optional[int] = None, needs_guidance: bool = True,
+                      model_name: str = 'model') -> None:
+    """Check LR LST (B, 1, h, w) and HR guidance (B, K, s·h, s·w) before any compute.
+
+    Args:
+        lr: LR LST, (B, 1, h, w).
+        guidance: HR guidance, (B, K, s·h, s·w), or None.
+        scale: scale factor s.
+        guidance_channels: expected K (None: any).
+        needs_guidance: raise when ``guidance`` is None.
+        model_name: named in the error messages.
+
+    Raises:
+        ValueError: LR not (B, 1, h, w); guidance missing when needed, of another band count
+            than ``guidance_channels``, another batch size, or not s × the LR size.
+    """
+    if lr.dim() != 4 or lr.shape[1] != 1:
+        raise ValueError(f'LR LST must be (B, 1, h, w), got {tuple(lr.shape)}')
+    if guidance is None:
+        if needs_guidance:
+            raise ValueError(f'{model_name} needs HR guidance, got none')
+        return
+    if guidance.dim() != 4 or guidance.shape[0] != lr.shape[0]:
+        raise ValueError(f'Guidance must be (B, K, H, W) with B = {lr.shape[0]} as the LR, got '
+                         f'{tuple(guidance.shape)}')
+    if guidance_channels is not None and guidance.shape[1] != guidance_channels:
+        raise ValueError(f'Guidance has {guidance.shape[1]} bands but {model_name} expects '
+                         f'{guidance_channels}')
+    want = (lr.shape[-2] * scale, lr.shape[-1] * scale)
+    if tuple(guidance.shape[-2:]) != want:
+        raise ValueError(f'Guidance is {tuple(guidance.shape[-2:])} but LR is '
+                         f'{tuple(lr.shape[-2:])}: expected {want} at scale {scale}')
+
+
 class Downscaler(BaseModel):
     """LST downscaling model: wraps any generator (SISR or guided) behind one interface.
 
@@ -105,20 +140,10 @@ class Downscaler(BaseModel):
         return bool(getattr(self.generator, 'uses_guidance', False))
 
     def _check_inputs(self, lr: torch.Tensor, guidance: Optional[torch.Tensor]) -> None:
-        if lr.dim() != 4 or lr.shape[1] != 1:
-            raise ValueError(f'LR LST must be (B, 1, h, w), got {tuple(lr.shape)}')
-        if not self.uses_guidance:
-            return
-        if guidance is None:
-            raise ValueError(f'{type(self.generator).__name__} needs HR guidance, got none')
-        expected = getattr(self.generator, 'guidance_channels', None)
-        if expected is not None and guidance.shape[1] != expected:
-            raise ValueError(f'Guidance has {guidance.shape[1]} bands but the model expects '
-                             f'{expected}')
-        want = (lr.shape[-2] * self.scale, lr.shape[-1] * self.scale)
-        if tuple(guidance.shape[-2:]) != want:
-            raise ValueError(f'Guidance is {tuple(guidance.shape[-2:])} but LR is '
-                             f'{tuple(lr.shape[-2:])}: expected {want} at scale {self.scale}')
+        check_lr_guidance(lr, guidance if self.uses_guidance else None, self.scale,
+                          getattr(self.generator, 'guidance_channels', None),
+                          needs_guidance=self.uses_guidance,
+                          model_name=type(self.generator).__name__)
 
     def predict_lst(self, lr: torch.Tensor, guidance: Optional[torch.Tensor] = None
                     ) -> torch.Tensor:

@@ -1,0 +1,79 @@
+"""Base class of per-scene (classical) sharpeners: fitted on each input at predict time.
+
+Classical thermal sharpeners (TsHARP, DisTrad, the Data Mining Sharpener) and per-image fits such
+as the unsupervised PixTransform have no weights learned from a training split: they fit their
+regression on the scene (tile) they sharpen. They share the ``Downscaler``'s data interface and
+modes so that ``tools/test.py`` scores them like any model, without a checkpoint.
+"""
+from typing import Dict, List, Optional, Union
+
+import torch
+from mmengine.model import BaseModel
+
+from groklst.models.downscalers.downscaler import check_lr_guidance
+from groklst.registry import MODELS
+from groklst.structures import LSTDataSample
+
+
+class PerSceneSharpener(BaseModel):
+    """Interface of models fitted on every input at predict time (no training split, no weights).
+
+    Subclasses implement :meth:`sharpen`. Inputs come from the usual pipeline and data
+    preprocessor: ``inputs['lr']`` (B, 1, h, w) LR LST in K (invalid pixels filled by the
+    loader), ``inputs['guidance']`` (B, K, s·h, s·w) as the pipeline leaves it (configs of
+    sharpeners that need physical band values, e.g. NDVI for fractional cover, leave
+    ``NormalizeGuidance`` out). The LR validity mask of each sample (``lr_mask``) is handed to
+    :meth:`sharpen` so the fit uses valid coarse pixels only.
+
+    Modes: 'tensor' → (B, 1, s·h, s·w) K; 'predict' → data samples with ``pred_lst`` (1, H, W)
+    K; 'loss' raises (there is nothing to train).
+
+    Args:
+        scale: scale factor s.
+        guidance_channels: expected K, or None to accept any band count.
+        data_preprocessor: defaults to ``LSTDataPreprocessor``.
+
+    Raises:
+        ValueError: input shapes as in :func:`check_lr_guidance`; an unknown mode.
+        RuntimeError: mode 'loss' (per-scene models are not trained by ``tools/train.py``).
+    """
+
+    uses_guidance = True
+
+    def __init__(self, scale: int, guidance_channels: Optional[int] = None,
+                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='LSTDataPreprocessor')
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.scale = int(scale)
+        self.guidance_channels = guidance_channels
+
+    def sharpen(self, lr: torch.Tensor, guidance: Optional[torch.Tensor],
+                lr_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """HR LST (B, 1, s·h, s·w) in K from LR LST (B, 1, h, w) in K, guidance (B, K, s·h, s·w)
+        and the LR validity mask (B, 1, h, w) bool (None: all valid)."""
+        raise NotImplementedError
+
+    def forward(self, inputs: Dict[str, torch.Tensor],
+                data_samples: Optional[List[LSTDataSample]] = None,
+                mode: str = 'tensor') -> Union[torch.Tensor, list]:
+        if mode == 'loss':
+            raise RuntimeError(f'{type(self).__name__} is fitted on each scene at test time; '
+                               'there is nothing to train: run tools/test.py without a checkpoint')
+        if mode not in ('tensor', 'predict'):
+            raise ValueError(f"Unknown mode {mode!r}; expected 'predict' or 'tensor'")
+        lr, guidance = inputs['lr'], inputs.get('guidance')
+        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
+                          needs_guidance=self.uses_guidance, model_name=type(self).__name__)
+        lr_mask = None
+        if data_samples is not None and all('lr_mask' in s for s in data_samples):
+            lr_mask = torch.stack([s.lr_mask for s in data_samples]).to(lr.device).bool()
+        with torch.no_grad() if not torch.is_grad_enabled() else torch.enable_grad():
+            pred = self.sharpen(lr, guidance, lr_mask)
+        if mode == 'tensor':
+            return pred
+        for sample, p in zip(data_samples, pred):
+            sample.pred_lst = p.detach()
+        return data_samples
