@@ -1,0 +1,1 @@
+"""Scene-level inference API: GeoTIFF in, GeoTIFF out (tiled, overlap-blended)."""
