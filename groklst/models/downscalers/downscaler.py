@@ -25,7 +25,6 @@ def interpolate_lr(lr: torch.Tensor, scale: int, mode: str) -> torch.Tensor:
     return F.interpolate(lr, scale_factor=scale, mode=mode, **kwargs)
 
 
-@MODELS.register_module()
 def check_lr_guidance(lr: torch.Tensor, guidance: Optional[torch.Tensor], scale: int,
                       guidance_channels: Optional[int] = None, needs_guidance: bool = True,
                       model_name: str = 'model') -> None:
@@ -61,6 +60,7 @@ def check_lr_guidance(lr: torch.Tensor, guidance: Optional[torch.Tensor], scale:
                          f'{tuple(lr.shape[-2:])}: expected {want} at scale {scale}')
 
 
+@MODELS.register_module()
 class Downscaler(BaseModel):
     """LST downscaling model: wraps any generator (SISR or guided) behind one interface.
 
