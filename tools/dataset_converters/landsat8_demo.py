@@ -268,6 +268,21 @@ def _normalized_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(ok, (a - b) / np.where(ok, den, 1.0), np.nan)
 
 
+def guidance_bands_from_dn(dn: dict) -> np.ndarray:
+    """The demo dataset's guidance (10, H, W) float32 from OLI DNs ``{'B1': (H, W), ...}``.
+
+    Bands (``GUIDANCE_BANDS``): TOA reflectance rho' of B1-B7 (no sun-angle correction, NaN at
+    DN fill 0), NDVI, NDWI (McFeeters 1996) and NDBI (Zha et al. 2003). The scene pipeline
+    (``tools/pipeline.py``) builds its guidance with this function too.
+    """
+    refl = {name: landsat8_dn_to_toa_reflectance(dn[band]) for name, band in OLI_BANDS}
+    bands = [refl[name] for name, _ in OLI_BANDS] + [
+        ndvi(refl['red'], refl['nir']),
+        _normalized_difference(refl['green'], refl['nir']),
+        _normalized_difference(refl['swir1'], refl['nir'])]
+    return np.stack(bands).astype(np.float32)
+
+
 def block_mean(hr: np.ndarray, valid: np.ndarray, scale: int,
                threshold: float) -> np.ndarray:
     """Wald's-protocol degradation: mean of valid HR pixels per block.
@@ -493,17 +508,13 @@ def build_landsat8_demo(out_dir: str = 'data/landsat8_demo',
         raise ValueError(f'tile_size {tile_size} exceeds the cropped scene '
                          f'({hgt} x {wid} px)')
     dn = {k: v[:hgt, :wid] for k, v in dn.items()}
-    refl = {name: landsat8_dn_to_toa_reflectance(dn[band])
-            for name, band in OLI_BANDS}
+    guidance = guidance_bands_from_dn(dn)
+    refl = {name: guidance[k] for k, (name, _) in enumerate(OLI_BANDS)}
     bt10 = landsat8_dn_to_bt(dn['B10'], 'B10')
     bt11 = landsat8_dn_to_bt(dn['B11'], 'B11')
 
-    # 2. guidance
-    ndvi_arr = ndvi(refl['red'], refl['nir'])
-    ndwi_arr = _normalized_difference(refl['green'], refl['nir'])
-    ndbi_arr = _normalized_difference(refl['swir1'], refl['nir'])
-    guidance = np.stack([refl[n] for n, _ in OLI_BANDS] +
-                        [ndvi_arr, ndwi_arr, ndbi_arr]).astype(np.float32)
+    # 2. guidance (built above): NDVI is band 7
+    ndvi_arr = guidance[GUIDANCE_BANDS.index('ndvi')]
 
     # 3. HR LST
     emis10, emis11 = landsat8_emissivity(ndvi_arr)
