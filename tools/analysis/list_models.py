@@ -6,14 +6,19 @@ For every generator registered in ``groklst.registry.MODELS`` (a class declaring
 ``model_kind``) it prints the kind, the supported scales, the parameter count of the model
 built with its default (paper) hyper-parameters at x4 and the paper. The models are built on
 PyTorch's ``meta`` device when possible (no memory, no initialisation cost) and on the CPU
-otherwise. The classic baselines, ``Downscaler(generator=None)`` with bicubic or bilinear
-interpolation, are listed with kind ``classic`` and zero parameters.
+otherwise. The classic baselines are listed with kind ``classic``: ``Downscaler(generator=None)``
+with bicubic or bilinear interpolation (zero parameters) and every registered per-scene sharpener
+(subclasses of ``PerSceneSharpener``: TsHARP, DisTrad, DMS, PixTransform-fit...), which fit each
+test tile at predict time and so work at any integer scale (listed at the benchmark scales
+x2/x4/x8 unless the class declares ``supported_scales``); their parameter count is what the
+model holds before any fit (0: nothing is learned from a training split).
 """
 import argparse
+import inspect
 import json
 import os.path as osp
 import sys
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
@@ -32,30 +37,50 @@ CLASSIC = [
 ]
 
 
+#: Guidance band count K given to guided generators whose ``guidance_channels`` has no default
+#: (both the GrokLST benchmark and the Landsat-8 demo have 10 guidance bands).
+DEFAULT_GUIDANCE_CHANNELS = 10
+
+
 def count_params(cls, scale: int = 4) -> int:
-    """Parameters of ``cls(scale=scale)`` with default arguments (meta device first)."""
+    """Parameters of ``cls(scale=scale)`` with default arguments (meta device first); a required
+    ``guidance_channels`` gets :data:`DEFAULT_GUIDANCE_CHANNELS`."""
+    kwargs = dict(scale=scale)
+    param = inspect.signature(cls.__init__).parameters.get('guidance_channels')
+    if param is not None and param.default is inspect.Parameter.empty:
+        kwargs['guidance_channels'] = DEFAULT_GUIDANCE_CHANNELS
     try:
         with torch.device('meta'):
-            model = cls(scale=scale)
+            model = cls(**kwargs)
     except Exception:  # some constructors compute on tensors; build for real
-        model = cls(scale=scale)
+        model = cls(**kwargs)
     return sum(p.numel() for p in model.parameters())
 
 
-def collect() -> List[Dict]:
-    """Rows for all registered generators (sorted by kind, then name) plus the classic ones.
+#: Scales listed for per-scene sharpeners that do not declare ``supported_scales``.
+PER_SCENE_SCALES = (2, 4, 8)
 
-    A generator that lists x4 but cannot be built with its defaults is still listed, with
+
+def collect(kind: Optional[str] = None) -> List[Dict]:
+    """Rows for all registered generators and per-scene sharpeners (sorted by kind, then name)
+    after the interpolation baselines; only those of ``kind`` when given (nothing else is built).
+
+    A model that lists x4 but cannot be built with its defaults is still listed, with
     ``params_x4=None`` and the reason under ``error`` (and a warning on stderr).
     """
     register_all_modules()
+    from groklst.models.classic.base import PerSceneSharpener
     rows = []
     for name, cls in sorted(MODELS.module_dict.items()):
-        kind = getattr(cls, 'model_kind', None)
-        if kind is None:  # wrappers, losses, data preprocessors
+        if not isinstance(cls, type):  # registered functions
             continue
-        scales = [int(s) for s in getattr(cls, 'supported_scales', ())]
-        row = dict(name=name, kind=kind, scales=scales, params_x4=None,
+        per_scene = issubclass(cls, PerSceneSharpener)
+        model_kind = getattr(cls, 'model_kind', 'classic' if per_scene else None)
+        if model_kind is None or (kind and model_kind != kind):
+            continue  # wrappers, losses, data preprocessors; other kinds
+        default_scales = PER_SCENE_SCALES if per_scene else ()
+        scales = [int(s) for s in getattr(cls, 'supported_scales', default_scales)]
+        row = dict(name=name, kind=model_kind, scales=scales, params_x4=None,
                    paper=getattr(cls, 'paper', ''), module=cls.__module__)
         if 4 in scales:
             try:
@@ -66,7 +91,7 @@ def collect() -> List[Dict]:
                       file=sys.stderr)
         rows.append(row)
     rows.sort(key=lambda r: (r['kind'], r['name'].lower()))
-    return CLASSIC + rows
+    return [r for r in CLASSIC if not kind or r['kind'] == kind] + rows
 
 
 def _fmt_params(n) -> str:
@@ -82,18 +107,16 @@ def main(argv=None) -> List[Dict]:
     p.add_argument('--json', action='store_true', help='print JSON instead of a table')
     p.add_argument('--kind', help='only this kind (sisr, gisr, classic, retrieval)')
     args = p.parse_args(argv)
-    rows = collect()
-    if args.kind:
-        rows = [r for r in rows if r['kind'] == args.kind]
+    rows = collect(args.kind)
     if args.json:
         print(json.dumps(rows, indent=1))
         return rows
-    header = f"{'model':<14} {'kind':<9} {'scales':<9} {'params@x4':>11}  paper"
+    header = f"{'model':<16} {'kind':<9} {'scales':<9} {'params@x4':>11}  paper"
     print(header)
     print('-' * len(header))
     for r in rows:
         scales = ','.join(str(s) for s in r['scales'])
-        print(f"{r['name']:<14} {r['kind']:<9} {scales:<9} {_fmt_params(r['params_x4']):>11}  "
+        print(f"{r['name']:<16} {r['kind']:<9} {scales:<9} {_fmt_params(r['params_x4']):>11}  "
               f"{r['paper']}")
     print(f'\n{len(rows)} models')
     return rows
