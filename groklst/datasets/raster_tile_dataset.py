@@ -10,6 +10,64 @@ from groklst.registry import DATASETS
 from .base import build_pipeline
 
 
+def _raster_header(path: str) -> dict:
+    """CRS, affine transform, size and band count of a raster, read from its header only.
+
+    Raises:
+        ValueError: the file cannot be opened as a raster (message names it).
+    """
+    import rasterio
+    from rasterio.errors import RasterioIOError
+    try:
+        with rasterio.open(path) as src:
+            return dict(path=path, crs=src.crs, transform=src.transform, height=src.height,
+                        width=src.width, count=src.count)
+    except RasterioIOError as exc:
+        raise ValueError(f'{path}: not a readable raster ({exc})') from exc
+
+
+def _check_scene_grids(headers: dict, scale: int, n_guidance: int) -> None:
+    """Check that the rasters of a scene are co-registered (see :class:`RasterTileDataset`).
+
+    Args:
+        headers: role ('hr', 'lr', 'mask', 'guidance') -> :func:`_raster_header` dict.
+        scale: scale factor s between the LR and HR grids.
+        n_guidance: number of guidance bands listed by the tile index (0: unchecked).
+
+    Raises:
+        ValueError: as listed in :class:`RasterTileDataset`.
+    """
+    hr = headers['hr']
+    for role, h in headers.items():
+        if role != 'guidance' and h['count'] != 1:
+            raise ValueError(f"{h['path']}: expected 1 band ({role}), found {h['count']}")
+        if h['crs'] != hr['crs']:
+            raise ValueError(f"CRS mismatch between paired rasters: {h['path']} has "
+                             f"{h['crs']}, {hr['path']} has {hr['crs']}")
+        factor = scale if role == 'lr' else 1
+        want = (hr['height'] // factor, hr['width'] // factor)
+        if role == 'lr' and (hr['height'] % scale or hr['width'] % scale):
+            raise ValueError(f"{hr['path']} is {hr['height']} x {hr['width']} pixels, not a "
+                             f'multiple of scale {scale}')
+        if (h['height'], h['width']) != want:
+            raise ValueError(
+                f"{h['path']} is {h['height']} x {h['width']} pixels but {hr['path']} is "
+                f"{hr['height']} x {hr['width']}: expected {want[0]} x {want[1]}"
+                + (f' (HR size / scale {scale})' if role == 'lr' else ''))
+        t, th = h['transform'], hr['transform']
+        want_t = (th.a * factor, th.b * factor, th.c, th.d * factor, th.e * factor, th.f)
+        tol = 1e-6 * max(abs(th.a), abs(th.e), 1.0)
+        if any(abs(x - y) > tol * max(1.0, abs(y)) for x, y in zip(tuple(t)[:6], want_t)):
+            raise ValueError(
+                f"{h['path']}: geotransform {tuple(t)[:6]} is not the grid of {hr['path']} "
+                + (f'coarsened by scale {scale} ' if role == 'lr' else '')
+                + f'(expected {want_t})')
+    if 'guidance' in headers and n_guidance and headers['guidance']['count'] != n_guidance:
+        g = headers['guidance']
+        raise ValueError(f"{g['path']}: {g['count']} guidance bands, but the tile index lists "
+                         f'{n_guidance} guidance_bands')
+
+
 @DATASETS.register_module()
 class RasterTileDataset(BaseDataset):
     """Windows of scene GeoTIFFs listed in a tile index (``splits.json``).
@@ -30,7 +88,12 @@ class RasterTileDataset(BaseDataset):
 
     Raises:
         FileNotFoundError: the index or a scene file is missing (path named).
-        ValueError: unknown split, no tile in the split, or a band not in the scene.
+        ValueError: unknown split, no tile in the split, or a band not in the scene; a scene file
+            that is not a readable raster; paired rasters with different CRS, origin or pixel
+            grids (the LR grid must be the HR grid coarsened by ``scale``); LR size x ``scale``
+            != HR size; an LST or mask file with more than one band; a guidance file whose band
+            count differs from the index's ``guidance_bands``; a tile outside the scene. Every
+            message names the file(s) involved.
     """
 
     METAINFO = dict(dataset_name='RasterTileDataset')
@@ -62,6 +125,9 @@ class RasterTileDataset(BaseDataset):
         for k, p in paths.items():
             if (k != 'guidance' or self.use_guidance) and not osp.isfile(p):
                 raise FileNotFoundError(f'Scene file {p} not found')
+        headers = {k: _raster_header(p) for k, p in paths.items()
+                   if k != 'guidance' or self.use_guidance}
+        _check_scene_grids(headers, self.scale, len(index.get('guidance_bands', [])))
         scene_bands = list(index.get('guidance_bands', []))
         bands = self.guidance_bands or scene_bands
         if self.use_guidance and bands != scene_bands:
@@ -73,6 +139,13 @@ class RasterTileDataset(BaseDataset):
                 continue
             if t['row'] % self.scale or t['col'] % self.scale or t['size'] % self.scale:
                 raise ValueError(f"Tile {t['id']} is not aligned to scale {self.scale}")
+            hr = headers['hr']
+            if t['row'] < 0 or t['col'] < 0 or t['row'] + t['size'] > hr['height'] or \
+                    t['col'] + t['size'] > hr['width']:
+                raise ValueError(
+                    f"{self.ann_file}: tile {t['id']} (row {t['row']}, col {t['col']}, size "
+                    f"{t['size']}) lies outside the scene {hr['path']} of "
+                    f"{hr['height']} x {hr['width']} pixels")
             data_list.append(dict(
                 sample_id=str(t['id']), lr_path=paths['lr'], gt_path=paths['hr'],
                 mask_path=paths['mask'],

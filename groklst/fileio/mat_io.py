@@ -15,10 +15,12 @@ array, so both forms are tolerated); anything else that is not 2-D is rejected.
 """
 import os
 import os.path as osp
+import zlib
 from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.io as sio
+from scipy.io.matlab import MatReadError
 
 #: Guidance variables of a GrokLST guidance ``.mat`` file, in the published order
 #: (DEM in m, SDGSAT-1 reflectances deepblue..nir, then the ndmvi/ndvi/ndwi indices).
@@ -79,8 +81,9 @@ def _load_variables(path: str, names: Sequence[str]) -> Dict[str, np.ndarray]:
         raise NotImplementedError(
             f'{path!r} is a MATLAB v7.3 (HDF5) file, which scipy.io cannot read; '
             're-save it with -v7 or convert it') from err
-    except (ValueError, TypeError, OSError) as err:
-        raise ValueError(f'cannot read MAT file {path!r}: {err}') from err
+    except (ValueError, TypeError, OSError, EOFError, IndexError, zlib.error,
+            MatReadError) as err:  # scipy raises any of these on corrupt or truncated files
+        raise ValueError(f'cannot read MAT file {path!r} (corrupt or truncated?): {err}') from err
 
 
 def _as_2d_float32(array, path: str, name: str) -> np.ndarray:

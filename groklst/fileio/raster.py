@@ -110,7 +110,8 @@ def read_raster(path: str | os.PathLike,
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        ValueError: the file cannot be opened as a raster, or ``window`` /
+        ValueError: the file cannot be opened as a raster, its pixel data
+            cannot be read (corrupt or truncated file), or ``window`` /
             ``bands`` do not fit the file.
     """
     path = os.fspath(path)
@@ -130,7 +131,13 @@ def read_raster(path: str | os.PathLike,
             win = _as_window(window, src.height, src.width, path)
             transform = src.window_transform(win)
             height, width = int(win.height), int(win.width)
-        array = src.read(indexes, window=win)
+        try:
+            array = src.read(indexes, window=win)
+        except RasterioIOError as exc:
+            raise ValueError(
+                f'{path}: raster data cannot be read, the file is corrupt or truncated '
+                f'({exc}; {src.count} band(s) of {src.height} x {src.width} '
+                f'{src.dtypes[0]} pixels announced by its header)') from exc
         profile = {
             'crs': src.crs,
             'transform': transform,

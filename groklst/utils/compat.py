@@ -8,13 +8,26 @@
    DDP wrapper passes ``device_ids=[LOCAL_RANK]``; both fail without CUDA. ``init_cpu_distributed``
    initializes the gloo process group before the Runner (so the Runner skips its own init) and
    ``prepare_cfg_for_device`` sets ``device_ids=None`` in the model wrapper.
+3. Checkpoint key layouts: a checkpoint saved under DDP, under MMagic's
+   ``MMSeparateDistributedDataParallel`` (each child wrapped: ``generator.module.*``, the layout of
+   the GrokLST toolkit, Dai et al., IEEE TGRS 2025) or by a single process loads into a model of
+   either kind. :func:`adapt_state_dict_keys` matches checkpoint keys to the model's keys with the
+   wrapper segments (``module``) removed; it is installed in front of every MMEngine load
+   (``load_from``, ``--resume``, ``mmengine.runner.load_checkpoint``) by :func:`patch_mmengine`.
 """
 import os
 import os.path as osp
+import re
+from collections import OrderedDict
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import torch
 
 _PATCHED = False
+
+#: Name under which DDP wrappers (torch DDP, MMDistributedDataParallel and MMagic's per-child
+#: MMSeparateDistributedDataParallel) hold the wrapped module: a ``module.`` key segment.
+_WRAPPER_SEGMENT = 'module'
 
 
 def _load_local_checkpoint(filename: str, map_location=None):
@@ -22,20 +35,117 @@ def _load_local_checkpoint(filename: str, map_location=None):
 
     Raises:
         FileNotFoundError: the file does not exist.
+        ValueError: the file is not a readable torch checkpoint (e.g. truncated by a run killed
+            while saving); the message names it.
     """
+    import pickle
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'Checkpoint {filename} not found')
-    return torch.load(filename, map_location=map_location, weights_only=False)
+    try:
+        return torch.load(filename, map_location=map_location, weights_only=False)
+    except (RuntimeError, EOFError, pickle.UnpicklingError) as err:
+        raise ValueError(
+            f'Checkpoint {filename} ({osp.getsize(filename)} bytes) cannot be read: corrupt or '
+            f'truncated (a run killed while saving?); resume from an earlier checkpoint. '
+            f'torch.load said: {err}') from err
+
+
+def _unwrapped_key(key: str) -> str:
+    """``key`` without its DDP wrapper segments (``module.generator.module.w`` -> ``generator.w``)."""
+    return '.'.join(part for part in key.split('.') if part != _WRAPPER_SEGMENT)
+
+
+def adapt_state_dict_keys(state_dict: Dict[str, torch.Tensor], model_keys: Iterable[str]
+                          ) -> Tuple['OrderedDict[str, torch.Tensor]', List[str]]:
+    """Rename checkpoint keys to the key layout of the model that will load them.
+
+    Keys are compared with their ``module.`` segments (added by DDP wrappers) removed, so that
+
+    - a checkpoint of a DDP-wrapped model (``module.generator.conv.weight``) loads into a plain
+      model (``generator.conv.weight``), and a plain checkpoint into a wrapped model;
+    - a checkpoint of the GrokLST toolkit (MMagic, every child wrapped on its own:
+      ``generator.module.conv.weight``) loads into a groklst model (``generator.conv.weight``).
+
+    A key already present in the model is kept as is (so a real submodule called ``module`` is
+    never renamed); a key whose unwrapped form matches no model key, or matches several, is
+    kept unchanged (``load_state_dict`` then reports it as unexpected). Values are not copied.
+
+    Args:
+        state_dict: checkpoint ``state_dict`` (name -> tensor).
+        model_keys: keys of ``model.state_dict()``.
+
+    Returns:
+        ``(adapted, renamed)``: the re-keyed ``OrderedDict`` (the input's ``_metadata`` kept) and
+        the list of ``'old -> new'`` renames made.
+    """
+    model_keys = list(model_keys)
+    present = set(model_keys)
+    by_unwrapped: Dict[str, Optional[str]] = {}
+    for key in model_keys:
+        bare = _unwrapped_key(key)
+        by_unwrapped[bare] = None if bare in by_unwrapped else key  # None: ambiguous
+    adapted: 'OrderedDict[str, torch.Tensor]' = OrderedDict()
+    renamed = []
+    for key, value in state_dict.items():
+        new = key
+        if key not in present:
+            new = by_unwrapped.get(_unwrapped_key(key)) or key
+            if new in adapted:  # two checkpoint keys for one model key: keep both unchanged
+                new = key
+        if new != key:
+            renamed.append(f'{key} -> {new}')
+        adapted[new] = value
+    metadata = getattr(state_dict, '_metadata', None)
+    if metadata is not None:
+        adapted._metadata = metadata
+    return adapted, renamed
+
+
+def state_dict_from_checkpoint(checkpoint) -> Dict[str, torch.Tensor]:
+    """The weights of a loaded checkpoint: its ``state_dict`` entry, or the dict itself.
+
+    Raises:
+        TypeError: ``checkpoint`` is not a dict.
+    """
+    if not isinstance(checkpoint, dict):
+        raise TypeError(f'a checkpoint must be a dict (MMEngine checkpoint or state dict), got '
+                        f'{type(checkpoint).__name__}')
+    return checkpoint['state_dict'] if 'state_dict' in checkpoint else checkpoint
+
+
+def _load_checkpoint_to_model_any_layout(model, checkpoint, strict=False, logger=None,
+                                         revise_keys=[(r'^module\.', '')]):
+    """Drop-in for ``mmengine.runner.checkpoint._load_checkpoint_to_model``: applies the
+    caller's ``revise_keys`` first, then :func:`adapt_state_dict_keys` against ``model``."""
+    from mmengine.logging import print_log
+    from mmengine.runner.checkpoint import load_state_dict
+    state_dict = state_dict_from_checkpoint(checkpoint)
+    metadata = getattr(state_dict, '_metadata', OrderedDict())
+    for pattern, replacement in revise_keys:
+        state_dict = OrderedDict((re.sub(pattern, replacement, k), v)
+                                 for k, v in state_dict.items())
+    state_dict._metadata = metadata
+    state_dict, renamed = adapt_state_dict_keys(state_dict, model.state_dict().keys())
+    if renamed:
+        print_log(f'checkpoint keys adapted to the model layout ({len(renamed)} renamed, e.g. '
+                  f'{renamed[0]})', logger='current')
+    load_state_dict(model, state_dict, strict, logger)
+    return checkpoint
 
 
 def patch_mmengine() -> None:
-    """Register the local checkpoint loader (idempotent)."""
+    """Register the local checkpoint loader and the key-layout adapter (idempotent)."""
     global _PATCHED
     if _PATCHED:
         return
-    from mmengine.runner.checkpoint import CheckpointLoader
-    CheckpointLoader.register_scheme(prefixes='', force=True)(_load_local_checkpoint)
+    import mmengine.runner.checkpoint as mm_checkpoint
+    import mmengine.runner.runner as mm_runner
+    mm_checkpoint.CheckpointLoader.register_scheme(prefixes='', force=True)(
+        _load_local_checkpoint)
+    # Runner imported the function by name: replace it in both modules.
+    mm_checkpoint._load_checkpoint_to_model = _load_checkpoint_to_model_any_layout
+    mm_runner._load_checkpoint_to_model = _load_checkpoint_to_model_any_layout
     _PATCHED = True
 
 

@@ -1,0 +1,126 @@
+"""tools/dataset_converters/check_dataset.py on good and deliberately broken datasets."""
+import importlib.util
+import os
+import os.path as osp
+import shutil
+
+import numpy as np
+import pytest
+import rasterio
+import scipy.io as sio
+
+from tests.fixtures.make_groklst_fixture import make_groklst_fixture
+from tests.fixtures.make_scene_fixture import make_scene_fixture
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+_spec = importlib.util.spec_from_file_location(
+    'check_dataset', osp.join(ROOT, 'tools', 'dataset_converters', 'check_dataset.py'))
+check = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(check)
+
+
+@pytest.fixture(scope='module')
+def scene_src(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('scene_src'))
+    make_scene_fixture(root, size=64, tile=32)
+    return root
+
+
+@pytest.fixture(scope='module')
+def mat_src(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('mat_src'))
+    make_groklst_fixture(root, n=4, hr=16)
+    return root
+
+
+@pytest.fixture
+def scene(scene_src, tmp_path):
+    return shutil.copytree(scene_src, str(tmp_path / 'scene'))
+
+
+@pytest.fixture
+def mat(mat_src, tmp_path):
+    return shutil.copytree(mat_src, str(tmp_path / 'mat'))
+
+
+def _rewrite(path, fn):
+    """Rewrite a GeoTIFF with ``fn(array, profile) -> (array, profile)``."""
+    with rasterio.open(path) as src:
+        arr, prof = src.read(), src.profile
+    arr, prof = fn(arr, prof)
+    prof.update(count=arr.shape[0], height=arr.shape[1], width=arr.shape[2])
+    with rasterio.open(path, 'w', **prof) as dst:
+        dst.write(arr)
+
+
+def test_good_datasets_pass_with_exit_code_0(scene, mat, capsys):
+    assert check.main([scene, '--scale', '4']) == 0
+    out = capsys.readouterr().out
+    assert 'OK' in out and 'guidance.tif' in out
+    # the scene has a 12 x 12 "cloud" on 64 x 64 pixels: NaN % of the HR LST is reported
+    assert f'{100 * 144 / 64 ** 2:.2f}' in out
+    assert check.main([mat, '--scale', '4', '--format', 'mat']) == 0
+    rep = check.check_groklst(mat, 2)
+    assert rep.ok and len(rep.files) == 12  # 4 tiles x (HR LST, LR LST, guidance)
+    assert all(f['bands'] == (10 if 'guidance' in f['path'] else 1) for f in rep.files)
+
+
+def test_truncated_geotiff_is_named(scene, capsys):
+    path = osp.join(scene, 'guidance.tif')
+    data = open(path, 'rb').read()
+    with open(path, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    assert check.main([scene]) == 1
+    out = capsys.readouterr().out
+    assert 'ERROR' in out and 'guidance.tif' in out and ('corrupt' in out or 'readable' in out)
+
+
+def test_crs_mismatch_band_count_and_scale_mismatch(scene):
+    def other_crs(a, p):
+        p['crs'] = 'EPSG:4326'
+        return a, p
+
+    _rewrite(osp.join(scene, 'lr_lst_x4.tif'), other_crs)
+    _rewrite(osp.join(scene, 'guidance.tif'), lambda a, p: (a[:2], p))
+    rep = check.check_raster_scene(scene, 4)
+    assert any('CRS mismatch' in e and 'lr_lst_x4.tif' in e for e in rep.errors), rep.errors
+    assert any('2 guidance bands' in e and 'lists 3' in e for e in rep.errors), rep.errors
+    # x2 LR raster checked as if it were x4: wrong size
+    os.replace(osp.join(scene, 'lr_lst_x2.tif'), osp.join(scene, 'lr_lst_x4.tif'))
+    rep = check.check_raster_scene(scene, 4)
+    assert any('expected 16 x 16' in e for e in rep.errors), rep.errors
+
+
+def test_all_nan_and_missing_files(scene):
+    _rewrite(osp.join(scene, 'hr_lst.tif'), lambda a, p: (np.full_like(a, np.nan), p))
+    os.remove(osp.join(scene, 'valid_mask.tif'))
+    rep = check.check_raster_scene(scene, 4)
+    assert any('hr_lst.tif: all pixels are NaN' in e for e in rep.errors), rep.errors
+    assert any('valid_mask.tif: missing' in e for e in rep.errors), rep.errors
+
+
+def test_mat_missing_pair_corrupt_file_scale_and_split(mat, capsys):
+    names = sorted(os.listdir(osp.join(mat, '30m', 'lst')))
+    os.remove(osp.join(mat, '120m', 'lst', names[0]))
+    with open(osp.join(mat, '30m', 'guidance', names[1]), 'wb') as f:
+        f.write(b'MATLAB 5.0 MAT-file' + b'\0' * 20)
+    sio.savemat(osp.join(mat, '120m', 'lst', names[2]), dict(data=np.ones((5, 4)) * 300))
+    lst = sio.loadmat(osp.join(mat, '30m', 'lst', names[3]))['data'].astype(np.float64)
+    sio.savemat(osp.join(mat, '30m', 'lst', names[3]), dict(data=lst * np.nan))
+    with open(osp.join(mat, 'split', 'test.txt'), 'a') as f:
+        f.write('\n99\n')
+    rep = check.check_groklst(mat, 4)
+    errs = '\n'.join(rep.errors)
+    assert f'{names[0]}: no file in' in errs and '120m' in errs
+    assert f"guidance/{names[1]}' (corrupt or truncated?)" in errs
+    assert 'expected 20 x 16 at scale 4' in errs
+    assert f'30m/lst/{names[3]}: all pixels are NaN' in errs
+    assert "indices ['99']" in errs
+    assert len(rep.errors) == 6, rep.errors  # the 5 x 4 LR mismatches HR LST and guidance
+    assert check.main([mat, '--format', 'mat']) == 1
+    assert 'FAILED' in capsys.readouterr().out
+
+
+def test_unknown_layout_is_an_error(tmp_path, capsys):
+    assert check.main([str(tmp_path)]) == 1
+    assert 'neither a GeoTIFF scene' in capsys.readouterr().out
