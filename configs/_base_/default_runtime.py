@@ -11,6 +11,8 @@ default_hooks = dict(
                     max_keep_ckpts=2, save_best='RMSE', rule='less'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
+# Resume continues bit-identically also for models that draw random numbers (dropout, DropPath).
+custom_hooks = [dict(type='RNGStateHook')]
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -1,7 +1,8 @@
-"""Hooks: PNG panels of test predictions."""
+"""Hooks: PNG panels of test predictions; torch RNG state carried through checkpoints."""
 import os.path as osp
 from typing import Optional, Sequence
 
+import torch
 from mmengine.hooks import Hook
 
 from groklst.registry import HOOKS
@@ -36,3 +37,29 @@ class LSTVisualizationHook(Hook):
                 ref_mask=None if gt is None else sample.gt_mask[0].cpu().numpy(),
                 lr_mask=sample.lr_mask[0].cpu().numpy(), title=name)
             self._count += 1
+
+
+@HOOKS.register_module()
+class RNGStateHook(Hook):
+    """Carry torch's global random state through checkpoints so ``--resume`` continues exactly.
+
+    MMEngine re-seeds on resume and replays the data loader for the skipped iterations, which
+    restores the data order (the transforms draw from numpy, the sampler from its own
+    generator) but not the global torch generator that dropout and DropPath draw from. This
+    hook stores ``torch.get_rng_state()`` under ``'torch_rng_state'`` when a checkpoint is saved
+    and restores it when one is loaded; numpy's state is left to the replay on purpose
+    (restoring it as well would shift the data order). Checkpoints without the key load as
+    before.
+    """
+
+    KEY = 'torch_rng_state'
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Add the CPU torch generator state (a uint8 tensor) to ``checkpoint``."""
+        checkpoint[self.KEY] = torch.get_rng_state()
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Restore the state saved by :meth:`before_save_checkpoint`, when present."""
+        state = checkpoint.get(self.KEY)
+        if state is not None:
+            torch.set_rng_state(state)
