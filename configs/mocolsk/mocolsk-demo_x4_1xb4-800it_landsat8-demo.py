@@ -12,6 +12,6 @@ model = dict(
                    base_dim=16,
                    num_stages=2, n_resblocks=2, reduction=8, mlp_type='a', mlp_layers=1,
                    dynamic_kernel_size=3, lsk_kernels=((5, 1), (7, 3)),
-                   pool_bins=(1, 2, 3, 6), pool_type='avg'),
+                   pool_bins=(1, 2, 3, 6), pool_type='ppm', block_types='S'),
     loss=dict(type='MaskedL1Loss'))
 default_hooks = dict(checkpoint=dict(interval=50), logger=dict(interval=20))

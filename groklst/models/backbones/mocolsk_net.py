@@ -8,7 +8,7 @@ pathway stays in the autograd graph (the public code wraps it in a frozen ``nn.P
 the Dynamic MLP never trains) and it is applied per sample (the public code averages it over the
 batch, so a sample's output depends on the rest of its batch).
 """
-from typing import Sequence, Tuple
+from typing import Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -16,7 +16,8 @@ from mmengine.model import BaseModule
 
 from groklst.registry import MODELS
 
-from ..layers import DenseProjection, MoCoLSKBlock, ResidualGroup, default_conv
+from ..layers import DenseProjection, ResidualGroup, default_conv
+from ..layers.lsk import build_fusion_block, canonical_block_type
 
 SUPPORTED_SCALES = (2, 4, 8)
 _ACT = dict(type='LeakyReLU', negative_slope=0.2)
@@ -26,15 +27,18 @@ class MoCoLSKBridge(nn.Module):
     """One MoCoLSK module between the LST and guidance branches (Dai et al., IEEE TGRS 2025).
 
     The LR LST features are up-projected to HR (DBPN unit, Haris et al., CVPR 2018) at the
-    guidance width; a :class:`~groklst.models.layers.MoCoLSKBlock` fuses them with the guidance
-    features; [up-projected LST, fused] is down-projected back to LR at width
-    ``lst_dim + gui_dim``.
+    guidance width; a fusion block (by default :class:`~groklst.models.layers.MoCoLSKBlock`)
+    fuses them with the guidance features; [up-projected LST, fused] is down-projected back to
+    LR at width ``lst_dim + gui_dim``. With ``block_type='identity'`` the fused features are the
+    guidance features themselves (the paper's baseline without a fusion module).
 
     Args:
         lst_dim: LST feature channels C_l.
         gui_dim: guidance feature channels C_g.
         scale: scale factor s in (2, 4, 8).
-        **block_kwargs: forwarded to :class:`~groklst.models.layers.MoCoLSKBlock`.
+        block_type: fusion block name, see
+            :func:`~groklst.models.layers.lsk.canonical_block_type` (default ``'S'``, MoCoLSK).
+        **block_kwargs: forwarded to :func:`~groklst.models.layers.lsk.build_fusion_block`.
 
     Shapes:
         lst (B, C_l, h, w), gui (B, C_g, s*h, s*w) -> (B, C_l + C_g, h, w).
@@ -43,10 +47,12 @@ class MoCoLSKBridge(nn.Module):
         ValueError: for an unsupported scale or mismatched shapes (from the sub-modules).
     """
 
-    def __init__(self, lst_dim: int, gui_dim: int, scale: int, **block_kwargs):
+    def __init__(self, lst_dim: int, gui_dim: int, scale: int, block_type: str = 'S',
+                 **block_kwargs):
         super().__init__()
+        self.block_type = canonical_block_type(block_type)
         self.up = DenseProjection(lst_dim, gui_dim, scale, up=True)
-        self.block = MoCoLSKBlock(gui_dim, **block_kwargs)
+        self.block = build_fusion_block(self.block_type, gui_dim, **block_kwargs)
         self.down = DenseProjection(2 * gui_dim, lst_dim + gui_dim, scale, up=False)
 
     def forward(self, lst: torch.Tensor, gui: torch.Tensor) -> torch.Tensor:
@@ -73,6 +79,13 @@ class MoCoLSKNet(BaseModule):
     The network predicts a residual only: the caller normalises the inputs and adds the
     interpolated LR LST (``uses_guidance = True`` tells the wrapper to pass guidance).
 
+    Every ablation of the paper is a constructor argument, so a config selects it: the fusion
+    block of each stage (``block_types``: MoCoLSK 'S', MoCoLSK-CS 'C', MoCoLSK-Ex, SK-M, LSK-M,
+    LSK-CS-M, identity; one name for all stages or one per stage such as ('C', 'S', 'C', 'C')),
+    the large-kernel decomposition (``lsk_kernels``; a single pair such as ((23, 1),) is one
+    large kernel), the MCWG pooling (``pool_type``/``pool_bins``), the Dynamic MLP version,
+    depth and width (``mlp_*``), the generated kernel size, the number of stages and the width.
+
     Args:
         scale: scale factor s, one of 2, 4, 8.
         guidance_channels: number K of HR guidance bands.
@@ -86,8 +99,15 @@ class MoCoLSKNet(BaseModule):
         mlp_hidden: Dynamic MLP hidden width (used when ``mlp_layers > 1``).
         dynamic_kernel_size: size k of the generated spatial-selection kernel.
         lsk_kernels: (kernel_size, dilation) per LSK branch (Li et al., ICCV 2023).
-        pool_bins: pyramid pooling bins of the MCWG pathway.
-        pool_type: ``'avg'``, ``'max'`` or ``'avgmax'``.
+        pool_bins: pyramid pooling bins of the MCWG pathway ((1,) = global pooling).
+        pool_type: ``'avg'``, ``'max'``, ``'avgmax'`` or ``'ppm'`` (average pooling over the
+            pyramid bins, PSPNet's PPM).
+        block_types: fusion block name for every stage, or a sequence of ``num_stages`` names
+            (see :func:`~groklst.models.layers.lsk.canonical_block_type`).
+        lsk_squeeze_kernel_size: static squeeze-conv size of LSK-M (7 as in LSKNet).
+        sk_kernels: (kernel_size, dilation) per parallel SK-M branch (SKNet: 3x3, 3x3 dil. 2).
+        cs_reduction: squeeze ratio r of the channel selection (MoCoLSK-CS, LSK-CS-M, SK-M).
+        cs_min_dim: lower bound L of the squeezed width, d = max(C // r, L).
         init_cfg: MMEngine initialisation config.
 
     Shapes:
@@ -95,7 +115,9 @@ class MoCoLSKNet(BaseModule):
         (B, in_channels, s*h, s*w).
 
     Raises:
-        ValueError: at construction for a scale outside (2, 4, 8) or non-positive sizes; in
+        ValueError: at construction for a scale outside (2, 4, 8), non-positive sizes, an
+            unknown block type or a ``block_types`` sequence whose length is not
+            ``num_stages``; in
             ``forward`` when the inputs are not 4-D, the batch sizes differ, the channel counts
             differ from ``in_channels`` / ``guidance_channels``, or the guidance size is not
             scale x the LR size.
@@ -122,6 +144,11 @@ class MoCoLSKNet(BaseModule):
                  lsk_kernels: Sequence[Tuple[int, int]] = ((5, 1), (7, 3)),
                  pool_bins: Sequence[int] = (1, 2, 3, 6),
                  pool_type: str = 'avg',
+                 block_types: Union[str, Sequence[str]] = 'S',
+                 lsk_squeeze_kernel_size: int = 7,
+                 sk_kernels: Sequence[Tuple[int, int]] = ((3, 1), (3, 2)),
+                 cs_reduction: int = 2,
+                 cs_min_dim: int = 32,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if scale not in SUPPORTED_SCALES:
@@ -135,6 +162,13 @@ class MoCoLSKNet(BaseModule):
         self.guidance_channels = guidance_channels
         self.in_channels = in_channels
         self.num_stages = num_stages
+        if isinstance(block_types, str):
+            block_types = (block_types, ) * num_stages
+        block_types = tuple(block_types)
+        if len(block_types) != num_stages:
+            raise ValueError(f'block_types needs one entry per stage ({num_stages}), found '
+                             f'{len(block_types)}: {block_types}')
+        self.block_types = tuple(canonical_block_type(t) for t in block_types)
         c = base_dim
         group = dict(kernel_size=3, reduction=reduction, act_cfg=_ACT)
         block_kwargs = dict(
@@ -144,7 +178,11 @@ class MoCoLSKNet(BaseModule):
             pool_type=pool_type,
             mlp_type=mlp_type,
             mlp_layers=mlp_layers,
-            mlp_hidden=mlp_hidden)
+            mlp_hidden=mlp_hidden,
+            lsk_squeeze_kernel_size=lsk_squeeze_kernel_size,
+            sk_kernels=sk_kernels,
+            cs_reduction=cs_reduction,
+            cs_min_dim=cs_min_dim)
 
         self.lst_stem = default_conv(in_channels, c, 3)
         self.gui_stem = default_conv(guidance_channels, c, 3)
@@ -154,7 +192,8 @@ class MoCoLSKNet(BaseModule):
         self.gui_groups = nn.ModuleList(
             ResidualGroup(c, n_resblocks, **group) for _ in range(num_stages))
         self.bridges = nn.ModuleList(
-            MoCoLSKBridge((i + 1) * c, c, scale, **block_kwargs) for i in range(num_stages))
+            MoCoLSKBridge((i + 1) * c, c, scale, block_type=self.block_types[i], **block_kwargs)
+            for i in range(num_stages))
 
         width = (num_stages + 1) * c
         self.reconstruction = nn.Sequential(

@@ -1,8 +1,16 @@
 """Pyramid pooling that turns a feature map into a short token sequence.
 
-The bins follow the pyramid pooling module of PSPNet (Zhao et al., "Pyramid Scene Parsing
+The bins follow the pyramid pooling module (PPM) of PSPNet (Zhao et al., "Pyramid Scene Parsing
 Network", CVPR 2017); MoCoLSK-Net (Dai et al., IEEE TGRS 2025) uses the pooled cells as tokens
-for its dynamic MLP.
+for its dynamic MLP and ablates the pooling of its MCWG pathway: global average, global max,
+average + max, and the PPM. Pool types:
+
+* ``'avg'`` / ``'max'``: adaptive average / max pooling to every bin;
+* ``'avgmax'``: the mean of the two (timm's ``adaptive_avgmax_pool`` convention; the public
+  GrokLST ablation code concatenates them instead, doubling the token width);
+* ``'ppm'``: the PPM of PSPNet, i.e. adaptive *average* pooling to every bin. With the default
+  bins (1, 2, 3, 6) it is identical to ``'avg'``; the global poolings of the paper's ablation
+  are ``bins=(1,)`` with ``'avg'``, ``'max'`` or ``'avgmax'``.
 """
 from typing import Sequence
 
@@ -10,7 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-POOL_TYPES = ('avg', 'max', 'avgmax')
+POOL_TYPES = ('avg', 'max', 'avgmax', 'ppm')
 
 
 def _check_pool_args(bins: Sequence[int], pool_type: str) -> None:
@@ -28,8 +36,8 @@ def pyramid_pool_tokens(x: torch.Tensor,
     Args:
         x: features (B, C, H, W).
         bins: grid sizes; the token count is ``N = sum(b * b)`` (50 for (1, 2, 3, 6)).
-        pool_type: ``'avg'``, ``'max'`` or ``'avgmax'`` (mean of the average- and max-pooled
-            cells, the timm convention).
+        pool_type: ``'avg'``, ``'max'``, ``'avgmax'`` (mean of the average- and max-pooled
+            cells, the timm convention) or ``'ppm'`` (average pooling, PSPNet's PPM).
 
     Returns:
         Tokens (B, N, C), ordered by bin then row-major cell.
@@ -43,7 +51,7 @@ def pyramid_pool_tokens(x: torch.Tensor,
     b, c = x.shape[:2]
     cells = []
     for size in bins:
-        if pool_type == 'avg':
+        if pool_type in ('avg', 'ppm'):
             pooled = F.adaptive_avg_pool2d(x, size)
         elif pool_type == 'max':
             pooled = F.adaptive_max_pool2d(x, size)
@@ -58,7 +66,7 @@ class PyramidPoolingTokens(nn.Module):
 
     Args:
         bins: grid sizes, default (1, 2, 3, 6) -> 50 tokens.
-        pool_type: ``'avg'``, ``'max'`` or ``'avgmax'``.
+        pool_type: ``'avg'``, ``'max'``, ``'avgmax'`` or ``'ppm'`` (see the module docstring).
 
     Shapes:
         (B, C, H, W) -> (B, N, C) with ``N = self.num_tokens``.

@@ -1,0 +1,5 @@
+# MoCoLSK-Net ablation on GrokLST x4 (Dai et al., IEEE TGRS 2025):
+# Dynamic MLP version C.
+# Everything else as ../mocolsk_x4_4xb1-10k_groklst.py (paper size, 4 GPUs x batch 1).
+_base_ = ['../mocolsk_x4_4xb1-10k_groklst.py']
+model = dict(generator=dict(mlp_type='c'))

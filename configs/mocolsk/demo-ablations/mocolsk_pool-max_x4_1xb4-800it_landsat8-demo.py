@@ -1,0 +1,5 @@
+# CPU-sized MoCoLSK-Net ablation on landsat8-demo x4 (Dai et al., IEEE TGRS 2025):
+# global max pooling in the MCWG pathway.
+# Everything else as ../mocolsk-demo_x4_1xb4-800it_landsat8-demo.py (base dim 16, 2 stages).
+_base_ = ['../mocolsk-demo_x4_1xb4-800it_landsat8-demo.py']
+model = dict(generator=dict(pool_type='max', pool_bins=(1, )))
