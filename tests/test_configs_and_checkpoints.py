@@ -18,18 +18,28 @@ MODEL_CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '**', '*.py'), recurs
 def _model_cfg(path):
     cfg = Config.fromfile(path)
     model = cfg.model.to_dict()
-    if 'lst_norm' in model:  # the stats file belongs to a dataset users build or download
-        assert model['lst_norm']['stats_file'] == cfg.stats_file
-        model['lst_norm'] = dict(mean=300.0, std=5.0)
+    for m in (model, model.get('model') or {}):  # a FinetuneModel holds the downscaler in 'model'
+        if 'lst_norm' in m:  # the stats file belongs to a dataset users build or download
+            assert m['lst_norm']['stats_file'] == cfg.stats_file
+            m['lst_norm'] = dict(mean=300.0, std=5.0)
     return cfg, model
 
 
-@pytest.mark.parametrize('path', [p for p in MODEL_CONFIGS if '/configs/_base_/' not in p],
+def _is_retrieval(path):
+    return '/configs/retrieval/' in path
+
+
+@pytest.mark.parametrize('path', [p for p in MODEL_CONFIGS if '/_base_' not in p
+                                  and not _is_retrieval(p)],
                          ids=lambda p: osp.relpath(p, ROOT))
 def test_config_builds_model_and_names_val_and_test(path):
     register_all_modules()
     cfg, model_cfg = _model_cfg(path)
-    model = MODELS.build(model_cfg)
+    if model_cfg['type'] == 'FinetuneModel':  # fine-tuning wraps a downscaler: check the inner one
+        model_cfg = dict(model_cfg, pretrained=None)
+        model = MODELS.build(model_cfg).model
+    else:
+        model = MODELS.build(model_cfg)
     assert model.scale == cfg.scale == cfg.test_dataloader.dataset.scale
     # model selection on val, testing on test, never the other way round
     assert cfg.val_dataloader.dataset.split == 'val'
@@ -37,8 +47,25 @@ def test_config_builds_model_and_names_val_and_test(path):
     assert cfg.train_dataloader.dataset.split in ('train', 'trainval')
     k = 'x%d' % cfg.scale
     assert k in osp.basename(path)
-    if model.generator is not None and model.uses_guidance:
+    if getattr(model, 'generator', None) is not None and model.uses_guidance:
         assert model.generator.guidance_channels == len(cfg.guidance_bands)
+    elif not hasattr(model, 'generator'):  # per-scene sharpener: K fixed or any (None)
+        assert model.guidance_channels in (None, len(cfg.guidance_bands))
+
+
+@pytest.mark.parametrize('path', [p for p in MODEL_CONFIGS if '/_base_' not in p
+                                  and _is_retrieval(p)],
+                         ids=lambda p: osp.relpath(p, ROOT))
+def test_retrieval_config_names_a_registered_model_and_val_test_splits(path):
+    """Retrieval models need their training set's statistics to build (tests of their own)."""
+    register_all_modules()
+    cfg = Config.fromfile(path)
+    inner = cfg.model.get('model', cfg.model)
+    assert MODELS.get(cfg.model.type) is not None and MODELS.get(inner['type']) is not None
+    assert cfg.val_dataloader.dataset.split == 'val'
+    assert cfg.test_dataloader.dataset.split == 'test'
+    assert cfg.train_dataloader.dataset.split == 'train'
+    assert cfg.val_evaluator.type == cfg.test_evaluator.type == 'RetrievalMetric'
 
 
 def test_paper_size_mocolsk_matches_paper_defaults():
