@@ -1,12 +1,13 @@
-"""Channel attention (squeeze-and-excitation style) of RCAN.
+"""Channel attention (squeeze-and-excitation style) of RCAN and CBAM spatial attention.
 
 Zhang et al., "Image Super-Resolution Using Very Deep Residual Channel Attention Networks",
-ECCV 2018.
+ECCV 2018; Woo et al., "CBAM: Convolutional Block Attention Module", ECCV 2018.
 """
 import torch
 import torch.nn as nn
 
 from .activation import ActCfg, build_activation
+from .conv import default_conv
 
 
 def channel_gate(channels: int, reduction: int, act_cfg: ActCfg = 'ReLU') -> nn.Sequential:
@@ -54,3 +55,26 @@ class CALayer(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Rescale (B, C, H, W) features by their channel gates; returns (B, C, H, W)."""
         return x * self.gate(self.pool(x))
+
+
+class SpatialAttention(nn.Module):
+    """CBAM spatial attention map (Woo et al., ECCV 2018): the channel mean and channel max of
+    the input, stacked, go through one k x k convolution without bias and a sigmoid.
+
+    Used by EGASR, CODON and RSAG.
+
+    Args:
+        kernel_size: k (odd; 7 in CBAM).
+
+    Shapes:
+        (B, C, H, W) -> (B, 1, H, W), values in (0, 1).
+    """
+
+    def __init__(self, kernel_size: int = 7):
+        super().__init__()
+        self.conv = default_conv(2, 1, kernel_size, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """See the class docstring."""
+        stats = torch.cat([x.mean(dim=1, keepdim=True), x.amax(dim=1, keepdim=True)], dim=1)
+        return torch.sigmoid(self.conv(stats))

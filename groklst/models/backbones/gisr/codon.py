@@ -6,7 +6,7 @@ import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 
-from groklst.models.backbones.sisr.egasr import SpatialAttention
+from groklst.models.layers.attention import SpatialAttention
 from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
 from groklst.models.layers import default_conv
 from groklst.registry import MODELS

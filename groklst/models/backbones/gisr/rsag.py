@@ -7,7 +7,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import BaseModule
 
-from groklst.models.backbones.sisr.egasr import SpatialAttention
+from groklst.models.layers.attention import SpatialAttention
 from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
 from groklst.models.layers import CALayer, PixelShuffleUpsampler, RCAB, default_conv
 from groklst.registry import MODELS
@@ -15,7 +15,7 @@ from groklst.registry import MODELS
 
 class SpatialGate(nn.Module):
     """CBAM spatial attention applied to its input (Woo et al., ECCV 2018): ``x · σ(conv3x3([mean_c
-    x, max_c x]))``, reusing EGASR's :class:`SpatialAttention` map. (B, C, H, W) -> (B, C, H, W)."""
+    x, max_c x]))``, reusing the shared CBAM :class:`SpatialAttention` map. (B, C, H, W) -> (B, C, H, W)."""
 
     def __init__(self):
         super().__init__()

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from groklst.models.layers import PixelShuffleUpsampler, ResBlock, default_conv
+from groklst.models.layers.attention import SpatialAttention
 from groklst.registry import MODELS
 
 #: Fixed 3x3 edge templates of the edge convolutions.
@@ -50,19 +51,6 @@ class EdgeConv(nn.Module):
         b0 = self.conv0.bias.view(1, -1, 1, 1)
         y0 = F.pad(self.conv0(x) - b0, (1, 1, 1, 1)) + b0
         return F.conv2d(y0, self.scale * self.template, self.bias, groups=y0.shape[1])
-
-
-class SpatialAttention(nn.Module):
-    """CBAM spatial attention: channel mean and max -> 7x7 conv (no bias) -> sigmoid map
-    (B, 1, H, W)."""
-
-    def __init__(self, kernel_size: int = 7):
-        super().__init__()
-        self.conv = default_conv(2, 1, kernel_size, bias=False)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        stats = torch.cat([x.mean(dim=1, keepdim=True), x.amax(dim=1, keepdim=True)], dim=1)
-        return torch.sigmoid(self.conv(stats))
 
 
 class EdgeGuidedCore(nn.Module):
