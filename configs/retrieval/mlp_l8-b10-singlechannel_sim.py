@@ -3,7 +3,7 @@
 #   python tools/train.py configs/retrieval/mlp_l8-b10-singlechannel_sim.py
 #   python tools/test.py configs/retrieval/mlp_l8-b10-singlechannel_sim.py \
 #       work_dirs/mlp_l8-b10-singlechannel_sim/best_RMSE_iter_*.pth
-_base_ = ['../_base_/default_runtime.py',
+_base_ = ['../_base_/schedules/schedule_retrieval.py',
           '../_base_/datasets/retrieval_l8-b10-singlechannel_sim.py']
 
 model = dict(
@@ -15,13 +15,4 @@ model = dict(
     norm=dict(dataset={{_base_.train_dataset}}),
     loss='mse')
 
-max_iters = 1000
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=500)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=2e-3))
-param_scheduler = dict(type='CosineAnnealingLR', by_epoch=False, T_max=max_iters, eta_min=1e-5)
-default_hooks = dict(logger=dict(type='LoggerHook', interval=100),
-                     checkpoint=dict(type='CheckpointHook', interval=500, by_epoch=False,
-                                     save_last=True, max_keep_ckpts=1, save_best='RMSE',
-                                     rule='less'))
+# schedule: ../_base_/schedules/schedule_retrieval.py (1000 iterations)
