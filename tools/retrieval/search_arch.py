@@ -19,7 +19,6 @@ import sys
 import time
 from typing import Dict, Optional, Sequence
 
-
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
