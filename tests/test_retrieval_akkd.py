@@ -201,3 +201,17 @@ def test_teacher_then_goc_student_with_train_and_test_tools(tmp_path, monkeypatc
                               '--out', str(tmp_path / 'm.json')])
     assert 0 < metrics['MAE'] < 10  # K, humid-tropics test split after 40 iterations
     assert metrics['lst/n'] < 2000  # only the humid-tropics profiles of the test split
+
+
+def test_list_models_lists_the_retrieval_heads_with_their_papers():
+    import os.path as osp
+    import sys
+    sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                                'tools', 'analysis'))
+    import list_models
+    rows = {r['name']: r for r in list_models.collect('retrieval')}
+    assert set(rows) == {'MLPRetriever', 'PINNRetriever', 'DistillationRetriever',
+                         'RoutedRetriever', 'TransformerRetriever', 'CNN1dRetriever'}
+    assert 'Dai, Mao' in rows['DistillationRetriever']['paper']
+    assert '2504.07481' in rows['PINNRetriever']['paper']
+    assert all(r['scales'] == [] and r['params_x4'] is None for r in rows.values())

@@ -1,4 +1,4 @@
-"""List every downscaling model of groklst: registered generators and classic interpolation.
+"""List every model of groklst: downscaling generators, classic baselines, retrieval heads.
 
     python tools/analysis/list_models.py [--json] [--kind sisr|gisr|classic|retrieval]
 
@@ -11,7 +11,9 @@ with bicubic or bilinear interpolation (zero parameters) and every registered pe
 (subclasses of ``PerSceneSharpener``: TsHARP, DisTrad, DMS, PixTransform-fit...), which fit each
 test tile at predict time and so work at any integer scale (listed at the benchmark scales
 x2/x4/x8 unless the class declares ``supported_scales``); their parameter count is what the
-model holds before any fit (0: nothing is learned from a training split).
+model holds before any fit (0: nothing is learned from a training split). Retrieval models
+(kind ``retrieval``: tabular BT/WVC/LSE -> LST/LSE regressors) have no scale and their size
+depends on the inputs a config names, so they are listed with their paper only.
 """
 import argparse
 import inspect
@@ -111,12 +113,12 @@ def main(argv=None) -> List[Dict]:
     if args.json:
         print(json.dumps(rows, indent=1))
         return rows
-    header = f"{'model':<16} {'kind':<9} {'scales':<9} {'params@x4':>11}  paper"
+    header = f"{'model':<21} {'kind':<9} {'scales':<9} {'params@x4':>11}  paper"
     print(header)
     print('-' * len(header))
     for r in rows:
-        scales = ','.join(str(s) for s in r['scales'])
-        print(f"{r['name']:<16} {r['kind']:<9} {scales:<9} {_fmt_params(r['params_x4']):>11}  "
+        scales = ','.join(str(s) for s in r['scales']) or '-'
+        print(f"{r['name']:<21} {r['kind']:<9} {scales:<9} {_fmt_params(r['params_x4']):>11}  "
               f"{r['paper']}")
     print(f'\n{len(rows)} models')
     return rows

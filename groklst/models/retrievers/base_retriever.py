@@ -148,6 +148,9 @@ class Retriever(BaseModel):
             feature, inputs whose F differs from ``len(input_names)``, unknown mode.
     """
 
+    model_kind = 'retrieval'
+    paper = ''
+
     def __init__(self, input_names: Sequence[str], target_names: Sequence[str] = ('lst',),
                  norm: Union[None, str, dict] = None, loss: str = 'mse',
                  target_weights: Optional[Sequence[float]] = None,

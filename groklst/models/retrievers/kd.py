@@ -199,6 +199,9 @@ class DistillationRetriever(MLPRetriever):
             does not receive, alpha outside [0, 1]; as :class:`MLPRetriever`.
     """
 
+    paper = ('Dai, Mao et al., AK-KD knowledge distillation for LST/LSE retrieval, '
+             'Artif. Intell. Agric. 2025')
+
     def __init__(self, input_names: Sequence[str], target_names: Sequence[str] = ('lst',),
                  teacher: Union[dict, Retriever] = None,
                  teacher_checkpoint: Optional[str] = None, alpha: float = 0.3,
@@ -271,6 +274,9 @@ class RoutedRetriever(BaseModel):
         ValueError: no students, students with different targets or inputs, a sample without
             a region and no fallback, an unknown region name without a fallback.
     """
+
+    model_kind = 'retrieval'
+    paper = 'Dai, Mao et al., AK-KD joint routed model, Artif. Intell. Agric. 2025'
 
     def __init__(self, students: Dict[str, Union[dict, Retriever]],
                  fallback: Union[None, dict, Retriever] = None,

@@ -31,6 +31,9 @@ class MLPRetriever(Retriever):
         ValueError: as :class:`Retriever` and :class:`RegressionMLP`.
     """
 
+    paper = ('multi-layer perceptron retrieval (e.g. Mao et al., '
+             'IJRS 2005; plain MLP of Xie et al. 2025)')
+
     def __init__(self, input_names: Sequence[str], target_names: Sequence[str] = ('lst',),
                  hidden_sizes: Sequence[int] = (64, 64), act_cfg: ActCfg = 'ReLU',
                  dropout: float = 0.0, **kwargs) -> None:

@@ -103,6 +103,9 @@ class PINNRetriever(Retriever):
             negative weights or a reversed ``lst_range``.
     """
 
+    paper = ('Xie, Jiang, Shen et al., '
+             'mechanism-learning coupled single-channel LST retrieval, arXiv:2504.07481, 2025')
+
     def __init__(self, input_names: Sequence[str],
                  target_names: Sequence[str] = ('lst', 'tau:0', 'l_up:0', 'l_down:0'),
                  sensor: str = 'landsat8_tirs', band: Union[int, str] = 0,

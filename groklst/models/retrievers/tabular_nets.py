@@ -178,6 +178,8 @@ class TransformerRetriever(Retriever):
         dim, depth, num_heads, mlp_ratio, dropout: see :class:`TabularTransformer`.
     """
 
+    paper = 'Heidarian et al., SFTL tabular Transformer, Remote Sens. 17:3803, 2025'
+
     def __init__(self, input_names: Sequence[str], target_names: Sequence[str] = ('lst',),
                  dim: int = 32, depth: int = 2, num_heads: int = 4, mlp_ratio: float = 2.0,
                  dropout: float = 0.0, **kwargs) -> None:
@@ -199,6 +201,8 @@ class CNN1dRetriever(Retriever):
             :class:`Retriever`.
         channels, kernel_size, hidden, act_cfg: see :class:`TabularCNN1d`.
     """
+
+    paper = 'Heidarian et al., SFTL 1-D CNN, Remote Sens. 17:3803, 2025'
 
     def __init__(self, input_names: Sequence[str], target_names: Sequence[str] = ('lst',),
                  channels: Sequence[int] = (16, 32), kernel_size: int = 3, hidden: int = 64,
