@@ -62,6 +62,9 @@ SUITES = {
     'gisr': dict(globs=['configs/gisr/*/*_x4_1xb4-*_landsat8-demo.py',
                         'configs/mocolsk/mocolsk-demo_x4_1xb4-800it_landsat8-demo.py',
                         'configs/mocolsk/demo-ablations/*.py'],
+                 # the (S, PPM) ablation row is the demo config itself: trained once
+                 exclude=['configs/mocolsk/demo-ablations/'
+                          'mocolsk-s-ppm_x4_1xb4-800it_landsat8-demo.py'],
                  classic=['configs/classic/bicubic_x4_landsat8-demo.py',
                           'configs/classic/tsharp_x4_landsat8-demo.py',
                           'configs/classic/distrad_x4_landsat8-demo.py',
@@ -79,7 +82,8 @@ def _name(config: str) -> str:
 
 def suite_configs(suite: str, classic: bool = True) -> List[str]:
     """Configs of ``suite`` (paths relative to the repository root): its existing classical
-    baselines first (unless ``classic`` is False), then the sorted matches of its globs.
+    baselines first (unless ``classic`` is False), then the sorted matches of its globs less
+    the suite's ``exclude`` list.
 
     Raises:
         KeyError: an unknown suite.
@@ -89,7 +93,8 @@ def suite_configs(suite: str, classic: bool = True) -> List[str]:
     for pattern in spec['globs']:
         found += sorted(osp.relpath(c, ROOT) for c in glob.glob(osp.join(ROOT, pattern)))
     base = [c for c in spec['classic'] if osp.isfile(osp.join(ROOT, c))] if classic else []
-    return base + [c for c in dict.fromkeys(found) if c not in base]
+    skip = set(base) | set(spec.get('exclude', ()))
+    return base + [c for c in dict.fromkeys(found) if c not in skip]
 
 
 def per_scene_model(config: str) -> Optional[str]:
