@@ -12,7 +12,8 @@ LSE10-14). Produces, with fixed seeds:
    dataset-distilled student (composite labels) and the teacher on the region (Table 5);
 4. the pre-distillation alpha sweep on LST of the first region: ``--repeats`` distillations per
    alpha, one-sample t-test against the undistilled accuracy, relative utility f(t);
-5. the joint model routing each test sample of the regions to its region's student.
+5. the joint model routing each test sample of the regions to its region's student;
+6. the KD gain on LST against the size of the regional training set (``--size-sweep``).
 
     .venv/bin/python tools/retrieval/akkd_experiment.py --out docs/akkd_tables.md
     .venv/bin/python tools/retrieval/akkd_experiment.py --quick        # smoke run (minutes)
@@ -59,6 +60,8 @@ def parse_args(argv=None):
     p.add_argument('--search-trials', type=int, default=30)
     p.add_argument('--band-steps', type=int, default=300, help='0 skips the band study')
     p.add_argument('--band-train-samples', type=int, default=4000)
+    p.add_argument('--size-sweep', type=int, nargs='*', default=[30, 100, 300, 1000],
+                   help='regional training-set sizes of the LST KD-gain table (none: skip)')
     p.add_argument('--quick', action='store_true',
                    help='smoke run: LST only, 3 search trials, 3 repeats, fewer steps')
     p.add_argument('--threads', type=int, default=2)
@@ -68,6 +71,7 @@ def parse_args(argv=None):
         args.targets, args.search_trials, args.repeats = ['lst'], 3, 3
         args.alphas, args.seeds = [0.1, 0.3, 0.5, 0.7, 0.9], [0]
         args.teacher_steps, args.student_steps, args.band_steps = 600, 200, 100
+        args.size_sweep = [30, 300]
     return args
 
 
@@ -101,6 +105,24 @@ def _with_labels(split, labels):
     clone.__dict__.update(split.__dict__)
     clone.y = labels
     return clone
+
+
+def size_sweep(args, teacher, alpha, log):
+    """Rows of the KD-gain table: plain vs GOC student on N regional training samples."""
+    rows = []
+    for r in args.regions:
+        va, te = Split('val', ['lst'], profile_domain=r), Split('test', ['lst'], profile_domain=r)
+        t_mae = scores(teacher, te)['MAE']
+        for n in args.size_sweep:
+            tr = Split('train', ['lst'], profile_domain=r, max_samples=n)
+            t_pred = torch.as_tensor(predict_physical(teacher, tr.x)).float()
+            plain = np.mean([scores(student(tr, va, args, s), te)['MAE'] for s in args.seeds])
+            kd = np.mean([scores(student(tr, va, args, s, t_pred, alpha), te)['MAE']
+                          for s in args.seeds])
+            rows.append(f'| {r} | {len(tr)} | {plain:.3f} | {kd:.3f} | {t_mae:.3f} | '
+                        f'{100 * (kd / plain - 1):+.1f}% |')
+            log(rows[-1])
+    return rows
 
 
 def main(argv=None):
@@ -212,6 +234,15 @@ def main(argv=None):
         m_t = regression_metrics(predict_physical(teachers[tg], xs)[:, 0], ys)['MAE']
         m_r = regression_metrics(routed, ys)['MAE']
         md.append(f'| {TARGET_LABELS[tg]} | {ys.size} | {m_t:.4f} | {m_r:.4f} |')
+
+    if 'lst' in args.targets and args.size_sweep:
+        t0 = time.perf_counter()
+        md += ['', f'### KD gain against the regional training-set size (LST, alpha = {alpha:g}, '
+               f'mean over seeds {args.seeds})', '',
+               '| region | n train | small model MAE (K) | GOC student MAE (K) | teacher MAE (K) '
+               '| MAE change |', '|---|---|---|---|---|---|']
+        md += size_sweep(args, teachers['lst'], alpha, log)
+        times['size sweep'] = time.perf_counter() - t0
 
     total = time.perf_counter() - t_start
     md += ['', 'Runtime: ' + ', '.join(f'{k} {v:.0f} s' for k, v in times.items())
