@@ -152,3 +152,37 @@ def test_truncated_checkpoint_error_names_the_file(tmp_path):
         f.write(data[:len(data) // 2])
     with pytest.raises(ValueError, match=r'iter_4\.pth .* corrupt or truncated'):
         load_checkpoint(Model(), path, logger='silent')
+
+
+class StatsModel(Model):
+    config_buffers = ('lst_mean', 'lst_std')
+
+    def __init__(self, mean=300.0, std=8.0):
+        super().__init__()
+        self.lst_mean.fill_(mean)
+        self.lst_std.fill_(std)
+
+
+def test_grokLST_checkpoint_without_lst_statistics_keeps_the_config_values(tmp_path):
+    """GrokLST checkpoints hold generator weights only: a strict load keeps the config's LST
+    statistics, and still fails for a missing generator weight."""
+    from mmengine.runner.checkpoint import load_checkpoint
+    ref = _random_state(StatsModel(), seed=2)
+    weights = OrderedDict((k, v) for k, v in ref.items() if k.startswith('generator.'))
+    path = str(tmp_path / 'groklst.pth')
+    torch.save(dict(state_dict=_prefixed(weights, _grokLST_keys)), path)
+    model = StatsModel(mean=301.5, std=7.25)
+    load_checkpoint(model, path, map_location='cpu', strict=True, logger='silent')
+    assert model.lst_mean.item() == 301.5 and model.lst_std.item() == 7.25
+    for k, v in weights.items():
+        assert torch.equal(model.state_dict()[k], v), k
+    # the Downscaler declares the statistics as config buffers
+    from groklst.models.downscalers.downscaler import Downscaler
+    assert Downscaler.config_buffers == ('lst_mean', 'lst_std')
+    # a plain Model (no config_buffers) still fails strictly on the missing statistics
+    with pytest.raises(RuntimeError, match='lst_mean'):
+        load_checkpoint(Model(), path, strict=True, logger='silent')
+    weights.pop('generator.tail.bias')
+    torch.save(dict(state_dict=_prefixed(weights, _grokLST_keys)), path)
+    with pytest.raises(RuntimeError, match='generator.tail.bias'):
+        load_checkpoint(StatsModel(), path, strict=True, logger='silent')

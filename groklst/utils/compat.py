@@ -15,6 +15,7 @@
    wrapper segments (``module``) removed; it is installed in front of every MMEngine load
    (``load_from``, ``--resume``, ``mmengine.runner.load_checkpoint``) by :func:`patch_mmengine`.
 """
+import logging
 import os
 import os.path as osp
 import re
@@ -22,6 +23,7 @@ from collections import OrderedDict
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import torch
+import torch.nn as nn
 
 _PATCHED = False
 
@@ -102,6 +104,33 @@ def adapt_state_dict_keys(state_dict: Dict[str, torch.Tensor], model_keys: Itera
     return adapted, renamed
 
 
+def fill_config_buffers(state_dict: Dict[str, torch.Tensor], model: nn.Module) -> List[str]:
+    """Add to ``state_dict`` the model's config-defined buffers that the checkpoint lacks.
+
+    A module lists such buffers in a ``config_buffers`` attribute (the ``Downscaler``'s LST
+    statistics ``lst_mean`` / ``lst_std``, set from the config's ``lst_norm``). Checkpoints of
+    other toolkits (GrokLST) hold only the generator's weights; for them the model keeps its
+    config values instead of failing a strict load. Other missing keys are left alone, so a
+    strict load still names them.
+
+    Args:
+        state_dict: checkpoint weights, keys already in the model's layout (modified in place).
+        model: the model that will load them.
+
+    Returns:
+        the keys that were filled from the model.
+    """
+    own = model.state_dict()
+    filled = []
+    for prefix, module in model.named_modules():
+        for name in getattr(module, 'config_buffers', ()):
+            key = f'{prefix}.{name}' if prefix else name
+            if key in own and key not in state_dict:
+                state_dict[key] = own[key]
+                filled.append(key)
+    return filled
+
+
 def state_dict_from_checkpoint(checkpoint) -> Dict[str, torch.Tensor]:
     """The weights of a loaded checkpoint: its ``state_dict`` entry, or the dict itself.
 
@@ -130,6 +159,11 @@ def _load_checkpoint_to_model_any_layout(model, checkpoint, strict=False, logger
     if renamed:
         print_log(f'checkpoint keys adapted to the model layout ({len(renamed)} renamed, e.g. '
                   f'{renamed[0]})', logger='current')
+    kept = fill_config_buffers(state_dict, model)
+    if kept:
+        print_log(f'checkpoint has no {", ".join(kept)}; the values of the config are used '
+                  f'(e.g. a GrokLST checkpoint, which carries no LST statistics)',
+                  logger='current', level=logging.WARNING)
     load_state_dict(model, state_dict, strict, logger)
     return checkpoint
 

@@ -93,6 +93,10 @@ class Downscaler(BaseModel):
             generator's ``guidance_channels``, guidance size ≠ s × LR size, or an unknown mode.
     """
 
+    #: Buffers set from the config (``lst_norm``) that a checkpoint may lack (GrokLST checkpoints
+    #: hold generator weights only): loading keeps the config values for them.
+    config_buffers = ('lst_mean', 'lst_std')
+
     def __init__(self, scale: int, generator: Optional[dict] = None,
                  residual: Optional[str] = 'bicubic',
                  lst_norm: Optional[dict] = None,
