@@ -161,7 +161,7 @@ def to_markdown(results: List[Dict], peak: float, args, profile_lines=None) -> s
         f'Command: `python tools/analysis/benchmark_inference.py --tile {args.tile} --threads '
         f'{torch.get_num_threads()} --scene-tiles {" ".join(map(str, args.scene_tiles))} '
         f'--overlap {args.overlap} --repeats {args.repeats}'
-        f'{" --profile" if args.profile else ""}`', '',
+        f'{" --profile" if getattr(args, "profile", False) else ""}`', '',
         f'Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, '
         f'torch {torch.__version__}, {torch.get_num_threads()} torch threads. fp32 GEMM peak '
         f'(torch.mm {args.gemm_n}x{args.gemm_n}, same run): **{peak:.1f} GFLOP/s**. Process peak '
