@@ -48,6 +48,14 @@ class RetrievalDataPreprocessor(BaseDataPreprocessor):
                     data_samples=data.get('data_samples'))
 
 
+def build_retrieval_preprocessor(cfg: Union[None, dict, nn.Module]) -> nn.Module:
+    """The data preprocessor of a retrieval model: ``cfg`` built in groklst's registry, a module
+    used as given, ``None`` -> :class:`RetrievalDataPreprocessor`."""
+    if cfg is None:
+        cfg = dict(type='RetrievalDataPreprocessor')
+    return MODELS.build(cfg) if isinstance(cfg, dict) else cfg
+
+
 @MODELS.register_module()
 class RegressionMLP(nn.Module):
     """Fully connected regression network (B, in_features) -> (B, out_features).
@@ -156,11 +164,8 @@ class Retriever(BaseModel):
                  target_weights: Optional[Sequence[float]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='RetrievalDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        super().__init__(data_preprocessor=build_retrieval_preprocessor(data_preprocessor),
+                         init_cfg=init_cfg)
         if isinstance(input_names, str) or isinstance(target_names, str):
             raise ValueError('input_names and target_names must be lists of names')
         self.input_names = list(input_names)

@@ -38,7 +38,7 @@ from mmengine.model import BaseModel
 
 from groklst.registry import MODELS
 
-from .base_retriever import Retriever
+from .base_retriever import Retriever, build_retrieval_preprocessor
 from .mlp_retriever import MLPRetriever
 
 __all__ = ['goc_loss', 'GOCLoss', 'composite_labels', 'relative_utility',
@@ -282,11 +282,8 @@ class RoutedRetriever(BaseModel):
                  fallback: Union[None, dict, Retriever] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='RetrievalDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        super().__init__(data_preprocessor=build_retrieval_preprocessor(data_preprocessor),
+                         init_cfg=init_cfg)
         if not students:
             raise ValueError('RoutedRetriever needs at least one regional student')
         built = {k: (MODELS.build(v) if isinstance(v, dict) else v) for k, v in students.items()}
