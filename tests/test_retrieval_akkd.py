@@ -10,9 +10,10 @@ from scipy import stats
 
 from groklst.models.retrievers.kd import (DistillationRetriever, GOCLoss, RoutedRetriever,
                                           alpha_sweep_statistics, choose_alpha,
-                                          composite_labels, fit_retriever, goc_loss,
-                                          predict_physical, relative_utility)
+                                          composite_labels, goc_loss, goc_on_stored_teacher,
+                                          relative_utility)
 from groklst.models.retrievers.mlp_retriever import MLPRetriever
+from groklst.models.retrievers.training import predict_physical, train_retriever
 
 torch.set_num_threads(1)
 NAMES = ['bt:0', 'bt:1', 'bt:2']
@@ -100,7 +101,12 @@ def test_tiny_teacher_to_student_lowers_student_error():
     x_test, _, clean_test = _toy(1000, 0.0, 2)
     teacher = MLPRetriever(NAMES, ['lst'], hidden_sizes=(64, 64),
                            norm=_stats(x_big, y_big, NAMES, ['lst']))
-    fit_retriever(teacher, x_big, y_big, steps=400, lr=5e-3, batch=256, seed=0)
+
+    def fit(model, x, y, loss_fn=None, **kw):
+        torch.manual_seed(0)
+        return train_retriever(model, (x, y), None, lr=5e-3, seed=0, loss_fn=loss_fn, **kw)[0]
+
+    fit(teacher, x_big, y_big, steps=400, batch=256)
     t_small = torch.as_tensor(predict_physical(teacher, x_small)).float()
     norm = _stats(x_small, y_small, NAMES, ['lst'])
 
@@ -108,9 +114,9 @@ def test_tiny_teacher_to_student_lowers_student_error():
         torch.manual_seed(0)
         return MLPRetriever(NAMES, ['lst'], hidden_sizes=(32, 32), norm=norm)
 
-    plain = fit_retriever(student(), x_small, y_small, steps=300, lr=5e-3, batch=None)
-    kd = fit_retriever(student(), x_small, y_small, steps=300, lr=5e-3, batch=None,
-                       teacher_pred=t_small, alpha=0.3)
+    plain = fit(student(), x_small, y_small, steps=300, batch=None)
+    kd = fit(student(), x_small, torch.cat([y_small, t_small], 1), goc_on_stored_teacher(0.3),
+             steps=300, batch=None)
     mae = {k: float(np.mean(np.abs(predict_physical(m, x_test) - clean_test.numpy())))
            for k, m in (('plain', plain), ('kd', kd), ('teacher', teacher))}
     assert mae['teacher'] < mae['plain']

@@ -34,7 +34,8 @@ import torch  # noqa: E402
 
 from groklst.evaluation.functional_retrieval import regression_metrics  # noqa: E402
 from groklst.models.retrievers.kd import (RoutedRetriever, alpha_sweep_statistics,  # noqa: E402
-                                          choose_alpha, composite_labels, predict_physical)
+                                          choose_alpha, composite_labels)
+from groklst.models.retrievers.training import predict_physical  # noqa: E402
 from tools.retrieval.search_arch import (BAND_LABELS, BANDS, TARGET_LABELS,  # noqa: E402
                                          TARGETS, Split, run_search, scores, search_table,
                                          train_mlp)

@@ -34,6 +34,7 @@ from groklst.evaluation.functional_retrieval import (DEFAULT_WVC_BINS,  # noqa: 
                                                      binned_errors, regression_metrics)
 from groklst.models.retrievers.mlp_retriever import MLPRetriever  # noqa: E402
 from groklst.models.retrievers.pinn_retriever import PINNRetriever  # noqa: E402
+from groklst.models.retrievers.training import predict_physical, train_retriever  # noqa: E402
 from groklst.physics.algorithms.single_channel import (psi_from_atmosphere,  # noqa: E402
                                                        single_channel, single_channel_jm)
 
@@ -63,39 +64,6 @@ def parse_args(argv=None):
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--out', default=None, help='also write the markdown here')
     return p.parse_args(argv)
-
-
-def train_model(model, train, val, steps, batch, lr, eval_every, seed):
-    """Adam + cosine schedule on the model's own ``loss``; returns the best-val model."""
-    torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    x, y = train
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps, eta_min=lr * 0.01)
-    best, best_state = math.inf, None
-    for step in range(1, steps + 1):
-        model.train()
-        idx = torch.randint(0, x.shape[0], (batch,), generator=gen)
-        losses = model.loss(x[idx], y[idx, :model.out_features])
-        loss = sum(losses.values())
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        if step % eval_every == 0 or step == steps:
-            rmse = float(np.sqrt(np.mean((predict(model, val[0])[:, 0] - val[1][:, 0].numpy())
-                                         ** 2)))
-            if rmse < best:
-                best = rmse
-                best_state = {k: v.clone() for k, v in model.state_dict().items()}
-    model.load_state_dict(best_state)
-    return model
-
-
-def predict(model, x):
-    model.eval()
-    with torch.no_grad():
-        return model(x, mode='tensor').double().numpy()
 
 
 def evaluate(pred_lst, gt_lst, wvc):
@@ -192,9 +160,11 @@ def main(argv=None):
         for seed in args.seeds:
             torch.manual_seed(seed)
             model = build()
-            train_model(model, tensors['train'], tensors['val'], args.steps, args.batch,
-                        args.lr, args.eval_every, seed)
-            pred = predict(model, tensors['test'][0])
+            x, y = tensors['train']
+            torch.manual_seed(seed)
+            train_retriever(model, (x, y[:, :model.out_features]), tensors['val'], args.steps,
+                            args.batch, args.lr, seed, args.eval_every)
+            pred = predict_physical(model, tensors['test'][0])
             results[name].append(evaluate(pred[:, 0], gt, wvc))
             if pred.shape[1] == 4:
                 ref = tensors['test'][1].double().numpy()

@@ -27,8 +27,9 @@ import torch  # noqa: E402
 
 from groklst.datasets.retrieval_dataset import RetrievalDataset  # noqa: E402
 from groklst.evaluation.functional_retrieval import regression_metrics  # noqa: E402
-from groklst.models.retrievers.kd import fit_retriever, predict_physical  # noqa: E402
+from groklst.models.retrievers.kd import goc_on_stored_teacher  # noqa: E402
 from groklst.models.retrievers.mlp_retriever import MLPRetriever  # noqa: E402
+from groklst.models.retrievers.training import predict_physical, train_retriever  # noqa: E402
 
 #: The ASTER TIR simulation of the AK-KD experiments (LOWTRAN7 LUT, ECOSTRESS spectra, NEdT 0.3 K).
 SIMULATION = dict(sensor='aster_tir', n_samples=20000, seed=0)
@@ -72,13 +73,21 @@ def train_mlp(train: Split, val: Optional[Split], hidden: Sequence[int], act: st
               lr: float = 2e-3, seed: int = 0, norm: Optional[dict] = None,
               teacher_pred: Optional[torch.Tensor] = None, alpha: float = 1.0,
               eval_every: int = 50) -> MLPRetriever:
-    """A fresh :class:`MLPRetriever` (seeded) trained with :func:`fit_retriever`."""
+    """A fresh :class:`MLPRetriever` (seeded) trained with
+    :func:`~groklst.models.retrievers.training.train_retriever`, selected on the validation MAE;
+    with ``teacher_pred`` (N, T) physical teacher predictions, distilled with the GOC weight
+    ``alpha`` (:func:`~groklst.models.retrievers.kd.goc_on_stored_teacher`)."""
     torch.manual_seed(seed)
     model = MLPRetriever(train.inputs, train.targets, hidden_sizes=tuple(hidden), act_cfg=act,
                          dropout=dropout, norm=norm or train.norm)
-    return fit_retriever(model, train.x, train.y, steps=steps, lr=lr, batch=batch, seed=seed,
-                         teacher_pred=teacher_pred, alpha=alpha,
-                         val=None if val is None else (val.x, val.y), eval_every=eval_every)
+    y, loss_fn = train.y, None
+    if teacher_pred is not None:
+        y = torch.cat([train.y, teacher_pred.to(train.y)], 1)
+        loss_fn = goc_on_stored_teacher(alpha)
+    torch.manual_seed(seed)  # dropout stream independent of the initialisation
+    return train_retriever(model, (train.x, y), None if val is None else (val.x, val.y),
+                           steps=steps, batch=batch, lr=lr, seed=seed, eval_every=eval_every,
+                           select='mae', loss_fn=loss_fn)[0]
 
 
 def run_search(trials: int = 30, target: str = 'lst', train_samples: int = 4000,

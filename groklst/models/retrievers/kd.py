@@ -26,7 +26,6 @@ Dataset distillation (:func:`composite_labels`) replaces the two terms by one co
 ``alpha (y - s)^2 + (1 - alpha)(t - s)^2 = (s - (alpha y + (1 - alpha) t))^2 + alpha (1 - alpha)
 (y - t)^2`` and the last term does not depend on the student.
 """
-import copy
 import math
 from typing import Dict, List, Optional, Sequence, Union
 
@@ -43,7 +42,7 @@ from .mlp_retriever import MLPRetriever
 
 __all__ = ['goc_loss', 'GOCLoss', 'composite_labels', 'relative_utility',
            'alpha_sweep_statistics', 'choose_alpha', 'DistillationRetriever',
-           'RoutedRetriever', 'fit_retriever', 'predict_physical']
+           'RoutedRetriever', 'goc_on_stored_teacher']
 
 
 def _check_alpha(alpha: float) -> float:
@@ -371,74 +370,27 @@ class RoutedRetriever(BaseModel):
         raise ValueError(f"Unknown mode {mode!r}; expected 'loss', 'predict' or 'tensor'")
 
 
-def predict_physical(model: Retriever, x: torch.Tensor, batch: int = 8192) -> np.ndarray:
-    """Physical predictions (N, T) float64 of a retriever in eval mode, in chunks."""
-    model.eval()
-    outs = []
-    with torch.no_grad():
-        for i in range(0, x.shape[0], batch):
-            outs.append(model.predict_targets(x[i:i + batch]).double())
-    return torch.cat(outs).numpy()
+def goc_on_stored_teacher(alpha: float):
+    """Minibatch loss for :func:`~groklst.models.retrievers.training.train_retriever` that
+    distils from stored teacher predictions (offline KD).
 
-
-def fit_retriever(model: Retriever, x: torch.Tensor, y: torch.Tensor, steps: int = 500,
-                  lr: float = 2e-3, batch: Optional[int] = 256, seed: int = 0,
-                  teacher_pred: Optional[torch.Tensor] = None, alpha: float = 1.0,
-                  val: Optional[tuple] = None, eval_every: int = 100,
-                  weight_decay: float = 0.0) -> Retriever:
-    """Train a retriever outside the Runner (Adam, cosine schedule, fixed seed).
-
-    With ``teacher_pred`` the loss is :func:`goc_loss` on z-scored targets (offline
-    distillation with stored teacher predictions); otherwise the model's own ``loss``.
-    With ``val = (x_val, y_val)`` the weights of the lowest validation MAE of the first target
-    are restored at the end (evaluated every ``eval_every`` steps).
-
-    Args:
-        model: the retriever (normalization buffers already set).
-        x: (N, F) physical inputs. y: (N, T) physical targets (K for LST).
-        steps: optimizer steps. batch: minibatch size (``None`` or >= N: full batch).
-        teacher_pred: (N, T) physical teacher predictions of ``x``.
-        alpha: GOC weight of the ground truth (used only with ``teacher_pred``).
-
-    Returns:
-        the trained model (in eval mode).
+    The training ``y`` passed to the loop is ``torch.cat([y, y_t], 1)``: ground truth (N, T) and
+    the teacher's physical predictions of the same samples (N, T). The loss is :func:`goc_loss`
+    on the student's z-scored output, both halves z-scored with the student's statistics.
 
     Raises:
-        ValueError: row counts of x, y, teacher_pred that differ.
+        ValueError: alpha outside [0, 1]; (when called) ``y`` without 2 T columns.
     """
-    if x.shape[0] != y.shape[0] or (teacher_pred is not None
-                                    and teacher_pred.shape != y.shape):
-        raise ValueError(f'fit_retriever: x {tuple(x.shape)}, y {tuple(y.shape)} and '
-                         f'teacher_pred {None if teacher_pred is None else tuple(teacher_pred.shape)}'
-                         ' must have matching rows / shapes')
-    torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps, eta_min=lr * 0.01)
-    n = x.shape[0]
-    full = batch is None or batch >= n
-    best, best_state = math.inf, None
-    for step in range(1, steps + 1):
-        model.train()
-        idx = slice(None) if full else torch.randint(0, n, (batch,), generator=gen)
-        if teacher_pred is None:
-            loss = model.loss(x[idx], y[idx])['loss']
-        else:
-            z_s = model.forward_normalized(model.normalize_inputs(x[idx]))
-            loss = goc_loss(z_s, model.normalize_targets(y[idx].to(z_s)),
-                            model.normalize_targets(teacher_pred[idx].to(z_s)), alpha)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        if val is not None and (step % eval_every == 0 or step == steps):
-            err = float(np.mean(np.abs(predict_physical(model, val[0])[:, 0]
-                                       - val[1][:, 0].double().numpy())))
-            if err < best:
-                best = err
-                best_state = copy.deepcopy(model.state_dict())
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    model.eval()
-    return model
+    alpha = _check_alpha(alpha)
+
+    def loss(model: Retriever, x: torch.Tensor, y_and_teacher: torch.Tensor) -> torch.Tensor:
+        t = model.out_features
+        if y_and_teacher.shape[1] != 2 * t:
+            raise ValueError(f'goc_on_stored_teacher needs y and teacher predictions side by '
+                             f'side ({2 * t} columns), got {tuple(y_and_teacher.shape)}')
+        z_s = model.forward_normalized(model.normalize_inputs(x))
+        y_and_teacher = y_and_teacher.to(z_s)
+        return goc_loss(z_s, model.normalize_targets(y_and_teacher[:, :t]),
+                        model.normalize_targets(y_and_teacher[:, t:]), alpha)
+
+    return loss

@@ -10,21 +10,21 @@ bands ``B11`` / ``B12`` of ``gf5_vimi_tir``; Landsat-8 TIRS ``B10`` / ``B11``):
 ``BT_a, BT_b, WVC, dBT = BT_a - BT_b, WVC * dBT`` (K, K, g cm-2, K, K g cm-2).
 
 This module holds the pieces the experiment (``tools/retrieval/sftl_experiment.py``) and
-configs share: feature names, model builders, per-architecture fine-tuning presets, a small
-training loop (Adam, best-validation weights), the domain selection with a BT calibration bias,
+configs share: feature names, model builders, per-architecture fine-tuning presets (trained by
+the shared loop of :mod:`.training`, re-exported here), the domain selection with a BT calibration bias,
 and the split-window baseline refitted on the source domain.
 """
-import math
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 
-from groklst.models.finetune.strategies import apply_finetune, get_gradual_unfreezer
+from groklst.models.finetune.strategies import apply_finetune
 
 from .base_retriever import Retriever
 from .mlp_retriever import MLPRetriever
 from .tabular_nets import CNN1dRetriever, TransformerRetriever
+from .training import predict_lst, train_retriever
 
 __all__ = ['SPLIT_WINDOW_PAIRS', 'ARCHITECTURES', 'sftl_features', 'build_sftl_retriever',
            'finetune_preset', 'finetune', 'train_retriever', 'predict_lst',
@@ -120,64 +120,6 @@ def finetune_preset(model: Retriever, strategy: str, steps: int) -> dict:
                     trainable_modules=['net.head'])
     raise ValueError(f"unknown strategy {strategy!r}; expected 'full', 'head_only', "
                      "'gradual', 'adapter' or 'lora'")
-
-
-def predict_lst(model: Retriever, x: torch.Tensor) -> np.ndarray:
-    """LST (K) float64 (N,) of physical inputs ``x`` (N, F), in eval mode without gradients."""
-    model.eval()
-    with torch.no_grad():
-        return model(x, mode='tensor')[:, 0].double().numpy()
-
-
-def train_retriever(model: Retriever, train: Tuple[torch.Tensor, torch.Tensor],
-                    val: Tuple[torch.Tensor, torch.Tensor], steps: int, batch: int, lr: float,
-                    seed: int, eval_every: int = 50) -> Tuple[Retriever, float]:
-    """Adam on the model's own loss with a cosine schedule; keeps the best-validation weights.
-
-    Only parameters with ``requires_grad`` learn. A gradual-unfreezing schedule attached by
-    :func:`apply_finetune` is stepped with the iteration index (0-based) before each step.
-
-    Args:
-        train, val: ``(x (N, F), y (N, 1))`` physical inputs / LST in K.
-        steps: iterations. batch: samples per iteration (capped at N). lr: peak learning rate.
-        seed: seed of the batch sampling (initialisation is the caller's).
-        eval_every: validation interval (also evaluated after the last step).
-
-    Returns:
-        ``(model, best validation RMSE in K)``.
-
-    Raises:
-        ValueError: ``steps`` < 1 or empty training data.
-    """
-    x, y = train
-    if int(steps) < 1 or x.shape[0] == 0:
-        raise ValueError(f'need steps >= 1 and training samples, got steps={steps}, '
-                         f'N={x.shape[0]}')
-    gen = torch.Generator().manual_seed(int(seed))
-    batch = min(int(batch), x.shape[0])
-    unfreezer = get_gradual_unfreezer(model)
-    opt = torch.optim.Adam(list(model.parameters()), lr=lr)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=int(steps),
-                                                       eta_min=lr * 0.01)
-    gt_val = val[1][:, 0].double().numpy()
-    best, best_state = math.inf, None
-    for step in range(int(steps)):
-        if unfreezer is not None:
-            unfreezer.step(step)
-        model.train()
-        idx = torch.randint(0, x.shape[0], (batch,), generator=gen)
-        loss = sum(model.loss(x[idx], y[idx]).values())
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        sched.step()
-        if (step + 1) % eval_every == 0 or step + 1 == steps:
-            rmse = float(np.sqrt(np.mean((predict_lst(model, val[0]) - gt_val) ** 2)))
-            if rmse < best:
-                best = rmse
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    model.load_state_dict(best_state)
-    return model, best
 
 
 def finetune(model: Retriever, strategy: str, train, val, steps: int, batch: int, lr: float,
