@@ -63,8 +63,9 @@ from ..validation import check_range
 
 __all__ = ['JM2014_COEFFICIENTS', 'WVC_RANGE', 'split_window_jm2014',
            'validate_split_window_inputs',
-           'DU2015_COEFFICIENTS', 'du2015_coefficients',
-           'split_window_du2015', 'split_window', 'SPLIT_WINDOW_METHODS']
+           'DU2015_COEFFICIENTS', 'DU2015_N_COEFFICIENTS',
+           'du2015_coefficients', 'du2015_terms', 'split_window_du2015',
+           'fit_split_window_du2015', 'split_window', 'SPLIT_WINDOW_METHODS']
 
 #: Split-window coefficients of Jiménez-Muñoz et al. (2014), see module
 #: docstring; c0 in K, c1 dimensionless, c2 in K-1, c3/c5 in K, c4/c6 in
@@ -182,9 +183,13 @@ def split_window_jm2014(bt10, bt11, emis10, emis11, wvc,
 #: re-check, against four further public implementations (all identical),
 #: including the Eq. 2 convention de = e10 - e11.  On our LOWTRAN7/ECMWF
 #: simulations these coefficients show a warm bias (+1.55 K, RMSE 1.78 K
-#: for w <= 6.3) that is not explained by a transcription error; see
-#: docs/physics/README.md, "Du et al. (2015) discrepancy".  Keys are the
-#: sub-ranges (g cm-2); the last row is the all-range fit.
+#: for w <= 6.3) that is not explained by a transcription error or by the
+#: radiative-transfer model: a blackbody under a transparent atmosphere
+#: already comes out 1.0-1.7 K warm, while Du's form refitted to our
+#: simulations (:func:`fit_split_window_du2015`) meets the published fit
+#: RMSEs; see docs/physics/README.md, "Du et al. (2015) discrepancy", and
+#: tools/retrieval/du2015_diagnostics.py.  Keys are the sub-ranges
+#: (g cm-2); the last row is the all-range fit.
 DU2015_COEFFICIENTS = {
     (0.0, 2.5): (-2.78009, 1.01408, 0.15833, -0.34991, 4.04487, 3.55414,
                  -8.88394, 0.09152, 0.34),
@@ -199,41 +204,111 @@ DU2015_COEFFICIENTS = {
     (0.0, 6.3): (-0.41165, 1.00522, 0.14543, -0.27297, 4.06655, -6.92512,
                  -18.27461, 0.24468, 0.87),
 }
-_DU_SUBRANGES = [k for k in DU2015_COEFFICIENTS if k != (0.0, 6.3)]
+#: Number of Du et al. (2015) coefficients b0..b7 (the tables' 9th entry is
+#: the fit RMSE in K).
+DU2015_N_COEFFICIENTS = 8
 
 
-def du2015_coefficients(wvc) -> np.ndarray:
-    """Per-pixel Du et al. (2015) coefficients ``(9,) + wvc.shape``.
+def _du2015_table(table) -> tuple[list, np.ndarray, np.ndarray]:
+    """Split a Du-style coefficient table into its water-vapour sub-ranges
+    and its all-range row.
+
+    ``table`` maps ``(lo, hi)`` g cm-2 to ``(b0, ..., b7[, rmse])``; the
+    all-range row is the key spanning every other key (it must exist).  A
+    one-row table is its own sub-range and all-range row.
+
+    Returns:
+        ``(subranges, sub_rows (S, 8), all_row (8,))``.
+
+    Raises:
+        ValueError: empty table, no all-range key, or a row with fewer
+            than 8 coefficients.
+    """
+    keys = [(float(lo), float(hi)) for lo, hi in table]
+    if not keys:
+        raise ValueError('a Du (2015) coefficient table needs at least one '
+                         'water-vapour range; found an empty table')
+    lo_all = min(k[0] for k in keys)
+    hi_all = max(k[1] for k in keys)
+    if (lo_all, hi_all) not in keys:
+        raise ValueError(
+            f'a Du (2015) coefficient table needs water-vapour sub-ranges '
+            f'plus one all-range key ({lo_all}, {hi_all}) spanning them; '
+            f'found keys {sorted(keys)}')
+    rows = {}
+    for key, row in zip(keys, table.values()):
+        row = np.asarray(row, dtype=np.float64)
+        if row.ndim != 1 or row.size < DU2015_N_COEFFICIENTS:
+            raise ValueError(
+                f'Du (2015) coefficients for {key} g cm-2 need at least '
+                f'{DU2015_N_COEFFICIENTS} values b0..b7; found shape '
+                f'{row.shape}')
+        rows[key] = row[:DU2015_N_COEFFICIENTS]
+    subs = [k for k in keys if k != (lo_all, hi_all)] or keys
+    return subs, np.stack([rows[k] for k in subs]), rows[(lo_all, hi_all)]
+
+
+def du2015_coefficients(wvc, table=None) -> np.ndarray:
+    """Per-pixel Du et al. (2015) coefficients b0..b7, shape
+    ``(8,) + wvc.shape``.
 
     A column inside several overlapping sub-ranges takes the sub-range
     whose centre is nearest (ties: the lower one).  ``wvc=None`` or NaN
-    takes the all-range row ``[0, 6.3]``; columns above 6.3 g cm-2 take the
-    top sub-range (extrapolation, flagged by Du et al. as outside the fit).
-    The 9th entry is the published fit RMSE (K).
+    takes the all-range row (``[0, 6.3]`` for the published table);
+    columns above the all-range upper limit take the top sub-range
+    (extrapolation, flagged by Du et al. as outside the fit).
+
+    Args:
+        wvc: Column water vapour (g cm-2), scalar or any shape, within
+            :data:`WVC_RANGE`, NaN allowed; or None.
+        table: Coefficient table keyed by water-vapour sub-range, as
+            :data:`DU2015_COEFFICIENTS` (the default) or the output of
+            :func:`fit_split_window_du2015`.
+
+    Raises:
+        ValueError: ``wvc`` outside :data:`WVC_RANGE`; a malformed table
+            (see :func:`_du2015_table`).
     """
+    subs, sub_rows, all_row = _du2015_table(
+        DU2015_COEFFICIENTS if table is None else table)
     if wvc is None:
-        return np.asarray(DU2015_COEFFICIENTS[(0.0, 6.3)], dtype=np.float64)
+        return all_row.copy()
     w = check_range(wvc, 'water-vapour column wvc', 'du2015_coefficients',
                     low=WVC_RANGE[0], high=WVC_RANGE[1], allow_nan=True,
                     unit='g cm-2')
-    centres = np.array([(lo + hi) / 2 for lo, hi in _DU_SUBRANGES])
-    table = np.array([DU2015_COEFFICIENTS[k] for k in _DU_SUBRANGES])
-    lows = np.array([k[0] for k in _DU_SUBRANGES])
-    highs = np.array([k[1] for k in _DU_SUBRANGES])
-    wc = np.clip(w, 0.0, 6.3)
+    lows = np.array([k[0] for k in subs])
+    highs = np.array([k[1] for k in subs])
+    centres = (lows + highs) / 2
+    wc = np.clip(w, lows.min(), highs.max())
     inside = (wc[..., None] >= lows) & (wc[..., None] <= highs)
     dist = np.where(inside, np.abs(wc[..., None] - centres), np.inf)
-    idx = np.argmin(dist, axis=-1)
-    out = np.moveaxis(table[idx], -1, 0)
-    allrange = np.asarray(DU2015_COEFFICIENTS[(0.0, 6.3)])
+    out = np.moveaxis(sub_rows[np.argmin(dist, axis=-1)], -1, 0)
     nan = ~np.isfinite(w)
     if np.any(nan):
-        out = np.where(nan[None], allrange.reshape((-1,) + (1,) * w.ndim),
+        out = np.where(nan[None], all_row.reshape((-1,) + (1,) * w.ndim),
                        out)
     return out
 
 
-def split_window_du2015(bt10, bt11, emis10, emis11, wvc=None) -> np.ndarray:
+def du2015_terms(t10, t11, e10, e11) -> np.ndarray:
+    """Regressors of the Du et al. (2015, Eq. 2) split window, shape
+    ``S + (8,)``: ``1, Tm, a Tm, c Tm, Td, a Td, c Td, (T10 - T11)**2`` with
+    ``Tm = (T10 + T11)/2``, ``Td = (T10 - T11)/2``, ``a = (1 - e)/e``,
+    ``c = de/e**2``, ``e = (e10 + e11)/2``, ``de = e10 - e11``; LST is
+    their dot product with b0..b7.  Inputs are float arrays of one shape S
+    (BT in K, emissivities in (0, 1]) and are not validated here.
+    """
+    eps = 0.5 * (e10 + e11)
+    a = (1 - eps) / eps
+    c = (e10 - e11) / eps**2
+    tm = 0.5 * (t10 + t11)
+    td = 0.5 * (t10 - t11)
+    return np.stack([np.ones_like(tm), tm, a * tm, c * tm, td, a * td,
+                     c * td, (t10 - t11)**2], axis=-1)
+
+
+def split_window_du2015(bt10, bt11, emis10, emis11, wvc=None,
+                        coefficients=None) -> np.ndarray:
     """LST (K) by the Du et al. (2015) split window.
 
     ``LST = b0 + (b1 + b2 (1-e)/e + b3 de/e^2) (T10+T11)/2
@@ -247,24 +322,87 @@ def split_window_du2015(bt10, bt11, emis10, emis11, wvc=None) -> np.ndarray:
         wvc: Column water vapour (g cm-2), scalar or shape S, within
             :data:`WVC_RANGE` (0-10; above 6.3 the top sub-range is
             extrapolated), or None for the all-range coefficients.
+        coefficients: None for the published table
+            (:data:`DU2015_COEFFICIENTS`), or a table of the same layout,
+            e.g. refitted to another radiative-transfer model with
+            :func:`fit_split_window_du2015`.
 
     Returns:
         float64 LST in K, shape S (NaN BT/emissivity propagate).
 
     Raises:
-        ValueError: as :func:`validate_split_window_inputs`.
+        ValueError: as :func:`validate_split_window_inputs`; a malformed
+            ``coefficients`` table.
     """
     t10, t11, e10, e11, w = validate_split_window_inputs(
         'split_window_du2015', bt10, bt11, emis10, emis11, wvc,
         allow_none_wvc=True)
-    b = du2015_coefficients(w)
-    eps = 0.5 * (e10 + e11)
-    deps = e10 - e11
-    a = (1 - eps) / eps
-    c = deps / eps**2
-    return (b[0] + (b[1] + b[2] * a + b[3] * c) * (t10 + t11) / 2 +
-            (b[4] + b[5] * a + b[6] * c) * (t10 - t11) / 2 +
-            b[7] * (t10 - t11)**2)
+    b = du2015_coefficients(w, coefficients)
+    terms = du2015_terms(t10, t11, e10, e11)
+    return np.einsum('...k,k...->...', terms, b)
+
+
+def fit_split_window_du2015(bt10, bt11, emis10, emis11, lst, wvc,
+                            subranges=None) -> dict:
+    """Least-squares Du et al. (2015) coefficients per water-vapour
+    sub-range, the procedure of Du et al. (2015, Sect. 2) applied to
+    simulations of any radiative-transfer model.
+
+    Each sub-range (and the all-range row) is fitted by ordinary least
+    squares (``numpy.linalg.lstsq``) of ``lst`` on :func:`du2015_terms`
+    over the samples with ``lo <= wvc <= hi``.
+
+    Args:
+        bt10, bt11: Simulated TIRS B10/B11 brightness temperatures (K),
+            shape (N,).
+        emis10, emis11: Band emissivities in (0, 1], shape (N,).
+        lst: True LST (K), shape (N,).
+        wvc: Column water vapour (g cm-2), shape (N,), within
+            :data:`WVC_RANGE`.
+        subranges: ``(lo, hi)`` pairs in g cm-2 including one all-range
+            pair spanning the others; default: the keys of
+            :data:`DU2015_COEFFICIENTS`.
+
+    Returns:
+        ``{(lo, hi): (b0, ..., b7, rmse)}`` with the fit RMSE in K, usable
+        as ``coefficients=`` of :func:`split_window_du2015`.
+
+    Raises:
+        ValueError: inputs invalid (see :func:`validate_split_window_inputs`),
+            ``lst`` not finite or of another shape, non-finite BT or
+            emissivity, or a sub-range with fewer than 9 samples (8
+            coefficients need at least 9 for a residual).
+    """
+    where = 'fit_split_window_du2015'
+    t10, t11, e10, e11, w = validate_split_window_inputs(
+        where, bt10, bt11, emis10, emis11, wvc)
+    y = np.asarray(lst, dtype=np.float64)
+    if y.shape != t10.shape:
+        raise ValueError(f'{where}: lst must have the brightness '
+                         f'temperatures\' shape {t10.shape}; found {y.shape}')
+    terms = du2015_terms(t10, t11, e10, e11)
+    finite = np.isfinite(terms).all(-1)
+    if not (finite.all() and np.isfinite(y).all()):
+        raise ValueError(f'{where}: brightness temperatures, emissivities '
+                         f'and lst must be finite; '
+                         f'{int((~finite).sum() + (~np.isfinite(y)).sum())} '
+                         f'non-finite values found')
+    keys = list(DU2015_COEFFICIENTS) if subranges is None else [
+        (float(lo), float(hi)) for lo, hi in subranges]
+    out = {}
+    for lo, hi in keys:
+        m = (w >= lo) & (w <= hi)
+        n = int(m.sum())
+        if n <= DU2015_N_COEFFICIENTS:
+            raise ValueError(
+                f'{where}: water-vapour sub-range [{lo}, {hi}] g cm-2 has '
+                f'{n} samples; at least {DU2015_N_COEFFICIENTS + 1} are '
+                f'needed to fit {DU2015_N_COEFFICIENTS} coefficients')
+        b, *_ = np.linalg.lstsq(terms[m], y[m], rcond=None)
+        rmse = float(np.sqrt(np.mean((terms[m] @ b - y[m])**2)))
+        out[(lo, hi)] = tuple(float(v) for v in b) + (rmse,)
+    _du2015_table(out)  # the same layout check as when it is used
+    return out
 
 
 SPLIT_WINDOW_METHODS = ('jm2014', 'du2015')
