@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from groklst.datasets.retrieval_dataset import (RetrievalDataset, load_or_simulate,
-                                                parse_feature)
+                                                parse_feature, simulation_cache_path)
 from groklst.evaluation.functional_retrieval import binned_errors, regression_metrics
 from groklst.evaluation.metrics.retrieval_metric import RetrievalMetric
 from groklst.models.retrievers.base_retriever import RetrievalDataPreprocessor
@@ -38,6 +38,26 @@ def test_simulation_is_cached_once(cache):
     sim = load_or_simulate(files[0])
     assert sim['lst'].shape == (3000,) and sim['bt'].shape == (3000, 2)
 
+
+
+def test_simulation_cache_key_follows_the_tables(tmp_path):
+    # the cached samples depend on the LOWTRAN and emissivity tables: a
+    # regenerated table must not reuse an old cache file
+    import shutil
+    from groklst.physics.atmosphere import default_lut_path
+    from groklst.simulation import table_digests
+    lut = str(tmp_path / 'lut.npz')
+    shutil.copy(default_lut_path(), lut)
+    cfg = dict(SIM, lut_path=lut)
+    first = simulation_cache_path(cfg, str(tmp_path))
+    assert simulation_cache_path(dict(cfg), str(tmp_path)) == first
+    with open(lut, 'ab') as f:  # same config, different table content
+        f.write(b'regenerated')
+    assert simulation_cache_path(cfg, str(tmp_path)) != first
+    from groklst.simulation import SimulationConfig
+    digests = table_digests(SimulationConfig(**cfg))
+    assert set(digests) == {'lut_sha1', 'emissivity_sha1'}
+    assert all(len(v) == 40 for v in digests.values())
 
 def test_split_determinism_and_disjointness(cache):
     parts = {s: _ds(cache, split=s) for s in ('train', 'val', 'test')}

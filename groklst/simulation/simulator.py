@@ -46,12 +46,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..physics.atmosphere import default_lut_path, load_lut
-from ..physics.emissivity import load_emissivity_table
+from ..physics.emissivity import default_emissivity_path, load_emissivity_table
 from ..physics.srf import get_sensor
 from ..physics.validation import check_interval, check_range
 
 __all__ = ['PROFILE_DOMAINS', 'SimulationConfig', 'simulate',
-           'profile_domain_mask', 'save_simulation', 'load_simulation']
+           'profile_domain_mask', 'save_simulation', 'load_simulation',
+           'table_digests']
 
 PROFILE_DOMAINS = ('all', 'humid_tropics', 'dry_midlatitudes', 'polar',
                    'ecmwf83', 'ecmwf52', 'afgl')
@@ -222,6 +223,7 @@ def simulate(config: SimulationConfig, lut: dict | None = None,
             'bt_k': [float(np.nanmin(bt)), float(np.nanmax(bt))],
         },
         'lut': osp.relpath(config.lut_path or default_lut_path()),
+        **table_digests(config),
         'seconds': elapsed,
         'samples_per_second': n / elapsed if elapsed > 0 else float('inf'),
     }
@@ -233,6 +235,33 @@ def _sha1(path: str) -> str:
     with open(path, 'rb') as f:
         h.update(f.read())
     return h.hexdigest()
+
+
+_DIGESTS: dict = {}
+
+
+def table_digests(config: SimulationConfig) -> dict:
+    """SHA-1 of the LOWTRAN lookup table and the emissivity table a config
+    simulates from (its ``lut_path`` / ``emissivity_path`` or the committed
+    defaults): ``{'lut_sha1': ..., 'emissivity_sha1': ...}``.
+
+    Simulated samples depend on these files as much as on the config, so
+    caches key on both (a regenerated table never reuses stale samples).
+    Digests are memoised per path, size and modification time.
+
+    Raises:
+        FileNotFoundError: a table file does not exist.
+    """
+    out = {}
+    for name, path in (('lut_sha1', config.lut_path or default_lut_path()),
+                       ('emissivity_sha1',
+                        config.emissivity_path or default_emissivity_path())):
+        st = os.stat(path)
+        key = (osp.abspath(path), st.st_size, st.st_mtime_ns)
+        if key not in _DIGESTS:
+            _DIGESTS[key] = _sha1(path)
+        out[name] = _DIGESTS[key]
+    return out
 
 
 def save_simulation(result: dict, out_path: str) -> tuple[str, str]:
