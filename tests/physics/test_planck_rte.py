@@ -77,8 +77,16 @@ def test_band_vs_effective_wavelength_bt_within_02K(sensor):
         lam = effective_wavelength(band.wavelength, band.response)
         err = np.abs(planck_bt(lam, band.radiance(temp)) - temp).max()
         if sensor == 'sdgsat1_tis' and band.name == 'B1':
-            # 8-10.5 um is too wide for a one-wavelength Planck: ~0.93 K.
+            # 8-10.5 um is too wide for a one-wavelength Planck: ~0.93 K,
+            # and no other single wavelength does better (minimax 0.933 K
+            # at 9.247 um), so the 0.2 K target cannot hold for this band.
             assert 0.2 < err < 1.5
+            from scipy.optimize import minimize_scalar
+            rad = band.radiance(temp)
+            best = minimize_scalar(
+                lambda x: np.abs(planck_bt(x, rad) - temp).max(),
+                bounds=(lam - 1.0, lam + 1.0), method='bounded')
+            assert best.fun > 0.9 and abs(best.x - lam) < 0.05
         else:
             assert err < 0.2, (sensor, band.name, err)
 
