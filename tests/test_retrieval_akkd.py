@@ -221,3 +221,30 @@ def test_list_models_lists_the_retrieval_heads_with_their_papers():
     assert 'Dai, Mao' in rows['DistillationRetriever']['paper']
     assert '2504.07481' in rows['PINNRetriever']['paper']
     assert all(r['scales'] == [] and r['params_x4'] is None for r in rows.values())
+
+
+def test_regional_small_sets_hold_their_validation_out_of_the_n_labels(tmp_path, monkeypatch):
+    import functools
+    import importlib.util
+    import os.path as osp
+    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location(
+        'akkd_experiment', osp.join(root, 'tools', 'retrieval', 'akkd_experiment.py'))
+    akkd = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(akkd)
+    split = functools.partial(akkd.Split, cache_dir=str(tmp_path))
+    monkeypatch.setattr(akkd, 'Split', split)
+    full = split('train', ['lst'], profile_domain='humid_tropics', max_samples=50)
+    # fraction 0.2: 40 training + the last 10 of the same 50 labels as validation
+    args = akkd.parse_args(['--small-val-fraction', '0.2'])
+    tr, va, te = akkd.regional_sets('humid_tropics', 'lst', 50, args)
+    assert (len(tr), len(va)) == (40, 10)
+    assert torch.equal(torch.cat([tr.x, va.x]), full.x)
+    assert torch.equal(torch.cat([tr.y, va.y]), full.y)
+    assert tr.norm == full.norm and len(te) > 100
+    # default: the whole regional val split selects the weights
+    tr0, va0, _ = akkd.regional_sets('humid_tropics', 'lst', 50, akkd.parse_args([]))
+    assert torch.equal(tr0.x, full.x) and len(va0) > 50
+    with pytest.raises(ValueError, match='leaves no training sample of the 50'):
+        akkd.regional_sets('humid_tropics', 'lst', 50,
+                           akkd.parse_args(['--small-val-fraction', '1.0']))

@@ -61,8 +61,12 @@ def parse_args(argv=None):
     p.add_argument('--search-trials', type=int, default=30)
     p.add_argument('--band-steps', type=int, default=300, help='0 skips the band study')
     p.add_argument('--band-train-samples', type=int, default=4000)
-    p.add_argument('--size-sweep', type=int, nargs='*', default=[30, 100, 300, 1000],
+    p.add_argument('--size-sweep', type=int, nargs='*', default=[10, 20, 30, 100, 300, 1000],
                    help='regional training-set sizes of the LST KD-gain table (none: skip)')
+    p.add_argument('--small-val-fraction', type=float, default=0.0,
+                   help='0: small models select their weights on the whole regional val split; '
+                        '> 0: hold this fraction of the N regional samples out as their only '
+                        'validation data (all regional labels = the N samples)')
     p.add_argument('--quick', action='store_true',
                    help='smoke run: LST only, 3 search trials, 3 repeats, fewer steps')
     p.add_argument('--threads', type=int, default=2)
@@ -108,19 +112,37 @@ def _with_labels(split, labels):
     return clone
 
 
+def regional_sets(region, target, n, args):
+    """``(train, val, test)`` of a regional small model with ``n`` labelled samples.
+
+    With ``args.small_val_fraction`` = 0 the weights are selected on the whole regional val
+    split; otherwise the last ``round(fraction * n)`` of the ``n`` samples are the only
+    validation data, so the small model sees no regional label beyond its ``n``.
+    """
+    tr = Split('train', [target], profile_domain=region, max_samples=n)
+    te = Split('test', [target], profile_domain=region)
+    k = int(round(args.small_val_fraction * len(tr)))
+    if k <= 0:
+        return tr, Split('val', [target], profile_domain=region), te
+    if k >= len(tr):
+        raise ValueError(f'--small-val-fraction {args.small_val_fraction} leaves no training '
+                         f'sample of the {len(tr)} in {region}')
+    idx = np.arange(len(tr))
+    return tr.subset(idx[:-k]), tr.subset(idx[-k:]), te
+
+
 def size_sweep(args, teacher, alpha, log):
     """Rows of the KD-gain table: plain vs GOC student on N regional training samples."""
     rows = []
     for r in args.regions:
-        va, te = Split('val', ['lst'], profile_domain=r), Split('test', ['lst'], profile_domain=r)
-        t_mae = scores(teacher, te)['MAE']
         for n in args.size_sweep:
-            tr = Split('train', ['lst'], profile_domain=r, max_samples=n)
+            tr, va, te = regional_sets(r, 'lst', n, args)
+            t_mae = scores(teacher, te)['MAE']
             t_pred = torch.as_tensor(predict_physical(teacher, tr.x)).float()
             plain = np.mean([scores(student(tr, va, args, s), te)['MAE'] for s in args.seeds])
             kd = np.mean([scores(student(tr, va, args, s, t_pred, alpha), te)['MAE']
                           for s in args.seeds])
-            rows.append(f'| {r} | {len(tr)} | {plain:.3f} | {kd:.3f} | {t_mae:.3f} | '
+            rows.append(f'| {r} | {n} | {plain:.3f} | {kd:.3f} | {t_mae:.3f} | '
                         f'{100 * (kd / plain - 1):+.1f}% |')
             log(rows[-1])
     return rows
@@ -132,7 +154,10 @@ def main(argv=None):
     t_start = time.perf_counter()
     log = (lambda s: print(s, file=sys.stderr, flush=True))
     md = [f'AK-KD on simulated ASTER TIR (BT10-14); regions {args.regions} with '
-          f'{args.region_samples} training samples each; teacher {args.teacher_hidden} '
+          + (f'{args.region_samples} labelled samples each ({args.small_val_fraction:g} of '
+             'them held out for validation)' if args.small_val_fraction > 0 else
+             f'{args.region_samples} training samples each')
+          + f'; teacher {args.teacher_hidden} '
           f'({args.teacher_steps} steps), students {args.student_hidden} '
           f'({args.student_steps} full-batch steps).']
     times = {}
@@ -159,9 +184,7 @@ def main(argv=None):
         log(f'teacher {tg}: global test {scores(teachers[tg], Split("test", [tg]))}')
     times['teachers'] = time.perf_counter() - t0
 
-    data = {(r, tg): tuple(Split(s, [tg], profile_domain=r,
-                                 max_samples=args.region_samples if s == 'train' else None)
-                           for s in ('train', 'val', 'test'))
+    data = {(r, tg): regional_sets(r, tg, args.region_samples, args)
             for r in args.regions for tg in args.targets}
 
     # alpha sweep (pre-distillation) on LST of the first region

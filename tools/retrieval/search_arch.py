@@ -60,6 +60,13 @@ class Split:
     def __len__(self) -> int:
         return int(self.x.shape[0])
 
+    def subset(self, index) -> 'Split':
+        """The same split restricted to rows ``index`` (same normalization statistics)."""
+        clone = object.__new__(Split)
+        clone.__dict__.update(self.__dict__)
+        clone.x, clone.y, clone.wvc = self.x[index], self.y[index], self.wvc[index]
+        return clone
+
 
 def scores(model, split: Split, column: int = 0) -> Dict[str, float]:
     """PCC and MAE (target units) of ``model`` on ``split`` for one target column."""
