@@ -21,6 +21,18 @@ from groklst.physics.rte import rte_forward
 from groklst.physics.srf import get_sensor
 
 
+def _load_tool(name):
+    """Import ``tools/retrieval/<name>.py`` as a module."""
+    import importlib.util
+    import os.path as osp
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    spec = importlib.util.spec_from_file_location(
+        name, osp.join(root, 'tools', 'retrieval', name + '.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
+
+
 @pytest.fixture(scope='module')
 def lut():
     return load_lut()
@@ -314,14 +326,7 @@ def test_tes_on_library_soils_and_water(emis):
 
 
 def test_du2015_diagnostics_tool_writes_its_tables(tmp_path):
-    import importlib.util
-    import os.path as osp
-    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    spec = importlib.util.spec_from_file_location(
-        'du2015_diagnostics',
-        osp.join(root, 'tools', 'retrieval', 'du2015_diagnostics.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = _load_tool('du2015_diagnostics')
     out = tmp_path / 'du.md'
     assert tool.main(['--samples', '5000', '--out', str(out)]) == 0
     text = out.read_text()
@@ -344,14 +349,7 @@ def test_tes_errors_on_the_library_follow_the_mmd_relation(emis):
     # the ATBD accuracy; the rest carry the relation's error.  Measured over
     # all natural classes: obeying 0.41 K / 0.0088, not obeying 1.91 K /
     # 0.0386 (tools/retrieval/tes_diagnostics.py).
-    import importlib.util
-    import os.path as osp
-    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    spec = importlib.util.spec_from_file_location(
-        'tes_diagnostics',
-        osp.join(root, 'tools', 'retrieval', 'tes_diagnostics.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = _load_tool('tes_diagnostics')
     natural = np.isin(emis['classes'], ['npv', 'rock', 'soil', 'vegetation',
                                         'water'])
     res = tool.run_tes(emis['aster_tir'][natural].astype(float))

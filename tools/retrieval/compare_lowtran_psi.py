@@ -32,6 +32,7 @@ from groklst.physics.algorithms.single_channel import (  # noqa: E402
 from groklst.physics.atmosphere import load_lut  # noqa: E402
 from groklst.physics.rte import rte_forward  # noqa: E402
 from groklst.physics.srf import get_sensor  # noqa: E402
+from tools.retrieval import PHYSICS_DOCS, publish  # noqa: E402
 
 EPS = 0.97
 
@@ -130,20 +131,18 @@ def write_markdown(lut: dict, res: dict, path: str) -> None:
               '* Temperatures differ from the fits\' training set: psi3 = '
               'L_down and psi2 depend on the air temperature, not on w alone.',
               '']
-    with open(path, 'w') as f:
-        f.write('\n'.join(lines))
+    publish(lines, path)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--lut', default=None)
-    parser.add_argument('--out', default=osp.join(ROOT, 'docs', 'physics',
+    parser.add_argument('--out', default=osp.join(PHYSICS_DOCS,
                                                   'lowtran_vs_psi.md'))
     args = parser.parse_args(argv)
     lut = load_lut(args.lut)
     res = compute(lut)
     write_markdown(lut, res, args.out)
-    print(open(args.out).read())
     return 0
 
 

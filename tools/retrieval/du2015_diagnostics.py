@@ -45,6 +45,7 @@ from groklst.physics.rte import rte_forward  # noqa: E402
 from groklst.physics.srf import get_sensor  # noqa: E402
 from groklst.simulation.simulator import (SimulationConfig,  # noqa: E402
                                           simulate)
+from tools.retrieval import PHYSICS_DOCS, publish  # noqa: E402
 
 W_MAX = 6.3
 BINS = [(0.0, 1.0), (1.0, 2.5), (2.5, 4.5), (4.5, 6.3)]
@@ -224,22 +225,17 @@ def write_markdown(res: dict, path: str, n: int) -> str:
             lines.append(f'| {key[0]:g}-{key[1]:g} {label} | ' + ' | '.join(
                 f'{v:.4f}' for v in row[:8]) + ' |')
     lines.append('')
-    text = '\n'.join(lines)
-    with open(path, 'w') as f:
-        f.write(text)
-    return text
+    return publish(lines, path)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--samples', type=int, default=40000,
                         help='samples drawn per seed before the w filter')
-    parser.add_argument('--out', default=osp.join(ROOT, 'docs', 'physics',
+    parser.add_argument('--out', default=osp.join(PHYSICS_DOCS,
                                                   'du2015_diagnostics.md'))
     args = parser.parse_args(argv)
-    res = compute(args.samples)
-    print(write_markdown(res, args.out, args.samples))
-    print(f'wrote {args.out}')
+    write_markdown(compute(args.samples), args.out, args.samples)
     return 0
 
 

@@ -32,6 +32,7 @@ from groklst.physics.algorithms.tes import mmd_emin, tes  # noqa: E402
 from groklst.physics.emissivity import load_emissivity_table  # noqa: E402
 from groklst.physics.srf import get_sensor  # noqa: E402
 from groklst.simulation.simulator import NATURAL_CLASSES  # noqa: E402
+from tools.retrieval import PHYSICS_DOCS, publish  # noqa: E402
 
 #: |eps_min - relation| (unitless) up to which a spectrum "obeys" the MMD
 #: relation: the ATBD's emissivity accuracy.
@@ -111,19 +112,15 @@ def write_markdown(rows: list, path: str) -> str:
               'which the relation predicts eps_min ~ 0.99; rocks: strong '
               'reststrahlen features). Man-made materials (metals, paints) '
               'are far outside it and are not used by the simulator.', '']
-    text = '\n'.join(lines)
-    with open(path, 'w') as f:
-        f.write(text)
-    return text
+    return publish(lines, path)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--out', default=osp.join(ROOT, 'docs', 'physics',
+    parser.add_argument('--out', default=osp.join(PHYSICS_DOCS,
                                                   'tes_diagnostics.md'))
     args = parser.parse_args(argv)
-    print(write_markdown(table_rows(load_emissivity_table()), args.out))
-    print(f'wrote {args.out}')
+    write_markdown(table_rows(load_emissivity_table()), args.out)
     return 0
 
 
