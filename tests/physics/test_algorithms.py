@@ -328,8 +328,11 @@ def test_tes_on_library_soils_and_water(emis):
 def test_du2015_diagnostics_tool_writes_its_tables(tmp_path):
     tool = _load_tool('du2015_diagnostics')
     out = tmp_path / 'du.md'
-    assert tool.main(['--samples', '5000', '--out', str(out)]) == 0
+    refit = tmp_path / 'refit.json'
+    assert tool.main(['--samples', '5000', '--out', str(out), '--refit-out',
+                      str(refit)]) == 0
     text = out.read_text()
+    assert '"wvc_range"' in refit.read_text()
     for head in ('## 1.', '## 2.', '## 3.', '## 4.'):
         assert head in text
     res = tool.compute(5000)
@@ -361,3 +364,51 @@ def test_tes_errors_on_the_library_follow_the_mmd_relation(emis):
     # the emissivity error of a spectrum tracks its relation error
     mean_err = res['eps_err'].mean(-1)
     assert np.corrcoef(mean_err, res['rel'])[0, 1] > 0.8
+
+
+def test_du2015_table_files_round_trip_and_errors(tmp_path):
+    from groklst.physics.algorithms.split_window import (load_du2015_table,
+                                                         save_du2015_table)
+    path = str(tmp_path / 'du.json')
+    save_du2015_table(DU2015_COEFFICIENTS, path, source='Du et al. 2015')
+    assert load_du2015_table(path) == DU2015_COEFFICIENTS
+    t = np.array([300.0, 290.0])
+    e = np.array([0.97, 0.98])
+    np.testing.assert_array_equal(
+        split_window(t, t - 1.5, e, e, 2.0, 'du2015',
+                     coefficients=load_du2015_table(path)),
+        split_window(t, t - 1.5, e, e, 2.0, 'du2015'))
+    with pytest.raises(ValueError, match="method 'du2015' only"):
+        split_window(t, t - 1.5, e, e, 2.0, 'jm2014',
+                     coefficients=DU2015_COEFFICIENTS)
+    bad = tmp_path / 'bad.json'
+    bad.write_text('{"rows": [{"wvc_range": [0, 2.5], "coefficients": [1]}]}')
+    with pytest.raises(ValueError, match=r'bad\.json: expected a Du \(2015\) '
+                       r'coefficient table.*at least 8 values'):
+        load_du2015_table(str(bad))
+    with pytest.raises(ValueError, match='missing.json: expected'):
+        load_du2015_table(str(tmp_path / 'missing.json'))
+
+
+def test_committed_du2015_refit_table_matches_a_fresh_fit():
+    # data/tables/du2015_lowtran_refit.json is made by
+    # tools/retrieval/du2015_diagnostics.py from the committed LUT
+    import os.path as osp
+    from groklst.physics.algorithms.split_window import load_du2015_table
+    tool = _load_tool('du2015_diagnostics')
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    committed = load_du2015_table(
+        osp.join(root, 'data', 'tables', 'du2015_lowtran_refit.json'))
+    s = tool.landsat8_samples(40000, 0)
+    fresh = fit_split_window_du2015(s['t10'], s['t11'], s['e10'], s['e11'],
+                                    s['lst'], s['w'])
+    assert list(committed) == list(fresh)
+    for key in fresh:
+        np.testing.assert_allclose(committed[key], fresh[key], rtol=1e-6,
+                                   atol=1e-6)
+    # and it retrieves held-out simulations without the published bias
+    test = tool.landsat8_samples(20000, 1)
+    err = split_window(test['t10'], test['t11'], test['e10'], test['e11'],
+                       test['w'], 'du2015', coefficients=committed) - \
+        test['lst']
+    assert abs(err.mean()) < 0.05 and np.sqrt(np.mean(err**2)) < 0.4

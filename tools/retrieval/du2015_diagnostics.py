@@ -18,7 +18,10 @@ This script separates the candidate causes:
 Samples: ``groklst.simulation.simulate`` for Landsat-8 TIRS, nadir, no
 noise, soil/vegetation/water spectra with band emissivity >= 0.95,
 Ts = T_air - 5 ... + 15 K, every LUT profile, then w <= 6.3 g cm-2 (Du's
-range).  Writes ``docs/physics/du2015_diagnostics.md``.  Usage::
+range).  Writes ``docs/physics/du2015_diagnostics.md`` and the refitted
+coefficients (fit seed) to ``data/tables/du2015_lowtran_refit.json``, usable
+as ``split_window_du2015(..., coefficients=load_du2015_table(path))`` and by
+``tools/retrieve.py --du2015-table``.  Usage::
 
     .venv/bin/python tools/retrieval/du2015_diagnostics.py
 """
@@ -38,7 +41,8 @@ if ROOT not in sys.path:
 
 from groklst.physics.algorithms.split_window import (  # noqa: E402
     DU2015_COEFFICIENTS, du2015_coefficients, du2015_terms,
-    fit_split_window_du2015, split_window_du2015, split_window_jm2014)
+    fit_split_window_du2015, save_du2015_table, split_window_du2015,
+    split_window_jm2014)
 from groklst.physics.atmosphere import load_lut  # noqa: E402
 from groklst.physics.emissivity import load_emissivity_table  # noqa: E402
 from groklst.physics.rte import rte_forward  # noqa: E402
@@ -234,8 +238,18 @@ def main(argv=None) -> int:
                         help='samples drawn per seed before the w filter')
     parser.add_argument('--out', default=osp.join(PHYSICS_DOCS,
                                                   'du2015_diagnostics.md'))
+    parser.add_argument('--refit-out', default=osp.join(
+        ROOT, 'data', 'tables', 'du2015_lowtran_refit.json'))
     args = parser.parse_args(argv)
-    write_markdown(compute(args.samples), args.out, args.samples)
+    res = compute(args.samples)
+    write_markdown(res, args.out, args.samples)
+    save_du2015_table(
+        res['refit'], args.refit_out,
+        source=f'Du et al. (2015) Eq. 2 refitted by least squares '
+               f'(fit_split_window_du2015) to {res["n_fit"]} noise-free nadir '
+               f'LOWTRAN7 samples (simulate seed 0, w <= {W_MAX} g cm-2); made '
+               f'by tools/retrieval/du2015_diagnostics.py')
+    print(f'wrote {args.refit_out}')
     return 0
 
 

@@ -65,7 +65,8 @@ __all__ = ['JM2014_COEFFICIENTS', 'WVC_RANGE', 'split_window_jm2014',
            'validate_split_window_inputs',
            'DU2015_COEFFICIENTS', 'DU2015_N_COEFFICIENTS',
            'du2015_coefficients', 'du2015_terms', 'split_window_du2015',
-           'fit_split_window_du2015', 'split_window', 'SPLIT_WINDOW_METHODS']
+           'fit_split_window_du2015', 'save_du2015_table',
+           'load_du2015_table', 'split_window', 'SPLIT_WINDOW_METHODS']
 
 #: Split-window coefficients of Jiménez-Muñoz et al. (2014), see module
 #: docstring; c0 in K, c1 dimensionless, c2 in K-1, c3/c5 in K, c4/c6 in
@@ -405,21 +406,81 @@ def fit_split_window_du2015(bt10, bt11, emis10, emis11, lst, wvc,
     return out
 
 
+def save_du2015_table(table: dict, path: str, source: str = '') -> None:
+    """Write a Du-style coefficient table (as :data:`DU2015_COEFFICIENTS` or
+    the output of :func:`fit_split_window_du2015`) to a JSON file:
+    ``{"source": ..., "rows": [{"wvc_range": [lo, hi], "coefficients":
+    [b0..b7], "rmse": r | null}, ...]}``.
+
+    Raises:
+        ValueError: a malformed table (see :func:`_du2015_table`).
+    """
+    import json
+    _du2015_table(table)
+    rows = []
+    for (lo, hi), row in table.items():
+        row = [float(v) for v in row]
+        rows.append({'wvc_range': [float(lo), float(hi)],
+                     'coefficients': row[:DU2015_N_COEFFICIENTS],
+                     'rmse': row[DU2015_N_COEFFICIENTS]
+                     if len(row) > DU2015_N_COEFFICIENTS else None})
+    with open(path, 'w') as f:
+        json.dump({'source': source, 'rows': rows}, f, indent=1)
+
+
+def load_du2015_table(path: str) -> dict:
+    """Read a table written by :func:`save_du2015_table`.
+
+    Returns:
+        ``{(lo, hi): (b0, ..., b7[, rmse])}`` for ``coefficients=`` of
+        :func:`split_window_du2015`.
+
+    Raises:
+        ValueError: the file is not such a table (message names the file and
+            what was expected).
+    """
+    import json
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+        table = {}
+        for row in doc['rows']:
+            lo, hi = (float(v) for v in row['wvc_range'])
+            vals = tuple(float(v) for v in row['coefficients'])
+            if row.get('rmse') is not None:
+                vals += (float(row['rmse']),)
+            table[(lo, hi)] = vals
+        _du2015_table(table)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(
+            f'{path}: expected a Du (2015) coefficient table (JSON with '
+            f'"rows" of "wvc_range" [lo, hi] g cm-2 and 8 "coefficients", '
+            f'as written by save_du2015_table); {type(err).__name__}: '
+            f'{err}') from err
+    return table
+
+
 SPLIT_WINDOW_METHODS = ('jm2014', 'du2015')
 
 
-def split_window(bt10, bt11, emis10, emis11, wvc, method: str = 'jm2014'
-                 ) -> np.ndarray:
+def split_window(bt10, bt11, emis10, emis11, wvc, method: str = 'jm2014',
+                 coefficients=None) -> np.ndarray:
     """Landsat-8 split-window LST (K) by ``method`` in
     :data:`SPLIT_WINDOW_METHODS`.  ``wvc`` in g cm-2 (scalar or per pixel,
-    0-10, see :func:`validate_split_window_inputs`).
+    0-10, see :func:`validate_split_window_inputs`); ``coefficients``: a
+    Du-style table replacing the published one (``'du2015'`` only).
 
     Raises:
-        ValueError: unknown ``method`` or invalid inputs.
+        ValueError: unknown ``method``, ``coefficients`` with ``'jm2014'``,
+            or invalid inputs.
     """
     if method == 'jm2014':
+        if coefficients is not None:
+            raise ValueError("split_window: a coefficient table applies to "
+                             "method 'du2015' only, got method 'jm2014'")
         return split_window_jm2014(bt10, bt11, emis10, emis11, wvc)
     if method == 'du2015':
-        return split_window_du2015(bt10, bt11, emis10, emis11, wvc)
+        return split_window_du2015(bt10, bt11, emis10, emis11, wvc,
+                                   coefficients)
     raise ValueError(f'unknown split-window method {method!r}; expected one '
                      f'of {SPLIT_WINDOW_METHODS}')
