@@ -346,8 +346,9 @@ def split_window_du2015(bt10, bt11, emis10, emis11, wvc=None,
 def fit_split_window_du2015(bt10, bt11, emis10, emis11, lst, wvc,
                             subranges=None) -> dict:
     """Least-squares Du et al. (2015) coefficients per water-vapour
-    sub-range, the procedure of Du et al. (2015, Sect. 2) applied to
-    simulations of any radiative-transfer model.
+    sub-range: the least-squares fit Du et al. (2015) made to their
+    TIGR/MODTRAN simulations, applied to simulations of any
+    radiative-transfer model (e.g. ours, tools/retrieval/du2015_diagnostics.py).
 
     Each sub-range (and the all-range row) is fitted by ordinary least
     squares (``numpy.linalg.lstsq``) of ``lst`` on :func:`du2015_terms`
