@@ -127,15 +127,17 @@ def simulation_cache_path(sim_cfg: dict, cache_dir: str) -> str:
     """Cache file (``.npz``) of a simulation config: ``<cache_dir>/<sensor>_<n>_<hash>.npz``.
 
     The hash covers every field of :class:`groklst.simulation.SimulationConfig` (defaults
-    filled in) and the SHA-1 of the lookup and emissivity tables it reads
-    (:func:`groklst.simulation.table_digests`), so two configs share a file only when they
-    would simulate the same samples: a regenerated table gets new cache files.
+    filled in), the SHA-1 of the lookup and emissivity tables it reads
+    (:func:`groklst.simulation.table_digests`) and the simulator's ``SIMULATOR_VERSION``, so
+    two configs share a file only when they would simulate the same samples: a regenerated
+    table or a changed simulator gets new cache files.
     """
-    from groklst.simulation import SimulationConfig, table_digests
+    from groklst.simulation.simulator import (SIMULATOR_VERSION, SimulationConfig,
+                                              table_digests)
     cfg = SimulationConfig(**sim_cfg)
     fields = asdict(cfg)
     fields['surface_classes'] = list(cfg.surface_classes)
-    fields.update(table_digests(cfg))
+    fields.update(table_digests(cfg), simulator_version=SIMULATOR_VERSION)
     key = json.dumps(fields, sort_keys=True, default=str)
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     return osp.join(cache_dir, f'{cfg.sensor}_{cfg.n_samples}_{digest}.npz')
