@@ -238,3 +238,29 @@ def test_train_and_test_tools_on_retrieval_config(tmp_path, monkeypatch):
     assert sum(metrics[f'lst/n_wvc{b}'] for b in
                ('0-1', '1-2', '2-3', '3-4', '4-5', '5-inf')) == 2000
     assert metrics['lst/n_wvc5-inf'] > 100  # extreme humidity is represented
+
+
+def test_bt_bias_and_profile_exclusion_options(cache):
+    from groklst.physics.atmosphere import load_lut
+    from groklst.simulation import profile_domain_mask
+    inputs = ['bt:B10', 'bt:B11', 'dbt:B10-B11', 'wvc']
+    plain = _ds(cache, inputs=inputs)
+    biased = _ds(cache, inputs=inputs, bt_bias={'B10': 0.5, 'B11': -0.25})
+    plain.full_init()
+    biased.full_init()
+    np.testing.assert_array_equal(plain.rows, biased.rows)
+    d = (biased.x - plain.x).double().numpy()
+    np.testing.assert_allclose(d, np.tile([0.5, -0.25, 0.75, 0.0], (len(d), 1)), atol=1e-4)
+    assert biased.norm_stats['inputs']['bt:B10']['mean'] == pytest.approx(
+        plain.norm_stats['inputs']['bt:B10']['mean'] + 0.5, abs=1e-6)
+    torch.testing.assert_close(biased.y, plain.y)
+    dry = _ds(cache, exclude_profile_domains=['dry_midlatitudes'])
+    dry.full_init()
+    sim = load_or_simulate(SIM, cache)
+    mask = profile_domain_mask(load_lut(), 'dry_midlatitudes')
+    assert not mask[sim['profile_index'][dry.rows]].any()
+    assert 0 < len(dry) < len(plain)
+    with pytest.raises(ValueError, match=r"bt_bias bands \['B13'\] not among"):
+        _ds(cache, bt_bias={'B13': 1.0}).full_init()
+    with pytest.raises(ValueError, match='list of domain names'):
+        _ds(cache, exclude_profile_domains='afgl')

@@ -33,7 +33,7 @@ from mmengine.structures import BaseDataElement
 from groklst.registry import DATASETS
 
 __all__ = ['RetrievalDataset', 'parse_feature', 'compute_features', 'simulation_cache_path',
-           'load_or_simulate']
+           'load_or_simulate', 'apply_bt_bias']
 
 SCALAR_FIELDS = ('lst', 'wvc', 'view_angle', 't_air')
 BAND_FIELDS = ('bt', 'bt_clean', 'radiance', 'l_up', 'l_down', 'lse', 'tau')
@@ -184,6 +184,33 @@ def load_or_simulate(simulation: Union[str, dict], cache_dir: str = 'data/simula
     return _SIM_CACHE[key]
 
 
+def apply_bt_bias(sim: dict, bt_bias: Optional[Dict[str, float]]) -> dict:
+    """The simulation with an additive calibration bias on some brightness temperatures.
+
+    Args:
+        sim: simulation dict (``bt`` (N, B) K and ``manifest['bands']``).
+        bt_bias: ``{band name: K}`` added to the (noisy) BTs of those bands, e.g. a sensor
+            calibration offset ``{'B11': 0.8, 'B12': 0.3}``; features derived from BTs
+            (``dbt``, ``wvc*dbt``) follow. None or empty: ``sim`` itself.
+
+    Returns:
+        a shallow copy of ``sim`` with a biased float64 ``bt`` (other arrays shared).
+
+    Raises:
+        ValueError: a band name that is not among the simulation's bands.
+    """
+    if not bt_bias:
+        return sim
+    bands = list(sim.get('manifest', {}).get('bands', []))
+    unknown = sorted(set(bt_bias) - set(bands))
+    if unknown:
+        raise ValueError(f'bt_bias bands {unknown} not among the simulation bands {bands}')
+    bt = np.array(sim['bt'], dtype=np.float64)
+    for name, offset in bt_bias.items():
+        bt[:, bands.index(name)] += float(offset)
+    return dict(sim, bt=bt)
+
+
 def _stats(values: np.ndarray, names: Sequence[str]) -> Dict[str, Dict[str, float]]:
     out = {}
     for k, name in enumerate(names):
@@ -222,7 +249,12 @@ class RetrievalDataset(BaseDataset):
         split_seed: seed of the split permutation.
         profile_domain: keep only samples whose atmospheric profile is in this domain of
             :data:`groklst.simulation.PROFILE_DOMAINS` (needs the LUT of the simulation).
+        exclude_profile_domains: drop samples whose profile is in any of these domains
+            (e.g. a source domain without the target's atmospheres).
         surface_classes: keep only these surface classes (e.g. ``['soil', 'vegetation']``).
+        bt_bias: ``{band name: K}`` calibration bias added to those brightness temperatures
+            before the features are computed (:func:`apply_bt_bias`); the normalization
+            statistics see the biased values too.
         wvc_range: keep samples with ``lo <= wvc < hi`` (g cm-2).
         max_samples: keep at most this many samples of the split (the first ones of the random
             permutation, so a deterministic random subset).
@@ -231,7 +263,8 @@ class RetrievalDataset(BaseDataset):
 
     Raises:
         ValueError: unknown split, ratios that are not three non-negative numbers summing to 1,
-            unknown feature/target names, unknown profile domain or surface class, non-finite
+            unknown feature/target names, unknown profile domain, surface class or bias band,
+            non-finite
             features, or an empty split after filtering (the filters are named).
     """
 
@@ -245,6 +278,8 @@ class RetrievalDataset(BaseDataset):
                  wvc_range: Optional[Sequence[float]] = None,
                  max_samples: Optional[int] = None,
                  cache_dir: str = 'data/simulated', lut_path: Optional[str] = None,
+                 exclude_profile_domains: Optional[Sequence[str]] = None,
+                 bt_bias: Optional[Dict[str, float]] = None,
                  **kwargs) -> None:
         if split not in SPLITS:
             raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
@@ -266,6 +301,11 @@ class RetrievalDataset(BaseDataset):
         self.max_samples = max_samples
         self.cache_dir = cache_dir
         self.lut_path = lut_path
+        if isinstance(exclude_profile_domains, str):
+            raise ValueError('exclude_profile_domains must be a list of domain names, not one '
+                             'string')
+        self.exclude_profile_domains = list(exclude_profile_domains or [])
+        self.bt_bias = dict(bt_bias) if bt_bias else None
         if kwargs.get('pipeline'):
             raise ValueError('RetrievalDataset packs its own samples; pipeline must be empty')
         kwargs.pop('pipeline', None)
@@ -286,12 +326,16 @@ class RetrievalDataset(BaseDataset):
         """Boolean (N,) mask of the domain filters."""
         n = sim['lst'].shape[0]
         keep = np.ones(n, dtype=bool)
-        if self.profile_domain is not None:
+        if self.profile_domain is not None or self.exclude_profile_domains:
             from groklst.physics.atmosphere import load_lut
             from groklst.simulation import profile_domain_mask
             lut_path = self.lut_path or sim.get('manifest', {}).get('config', {}).get('lut_path')
             lut = load_lut(lut_path)
-            keep &= profile_domain_mask(lut, self.profile_domain)[sim['profile_index']]
+            profile = sim['profile_index']
+            if self.profile_domain is not None:
+                keep &= profile_domain_mask(lut, self.profile_domain)[profile]
+            for domain in self.exclude_profile_domains:
+                keep &= ~profile_domain_mask(lut, domain)[profile]
         if self.surface_classes is not None:
             known = set(np.unique(sim['surface_class']).tolist())
             from groklst.simulation.simulator import NATURAL_CLASSES
@@ -317,7 +361,7 @@ class RetrievalDataset(BaseDataset):
         """Read (or simulate) the samples, cut the split, compute train statistics."""
         if self._fully_initialized:
             return
-        sim = load_or_simulate(self.simulation, self.cache_dir)
+        sim = apply_bt_bias(load_or_simulate(self.simulation, self.cache_dir), self.bt_bias)
         keep = self._keep(sim)
         x_all = compute_features(sim, self.input_names)
         y_all = compute_features(sim, self.target_names)
@@ -325,8 +369,10 @@ class RetrievalDataset(BaseDataset):
         if self.rows.size == 0:
             raise ValueError(
                 f'split {self.split!r} is empty after the filters profile_domain='
-                f'{self.profile_domain!r}, surface_classes={self.surface_classes}, wvc_range='
-                f'{self.wvc_range} ({int(keep.sum())} of {keep.size} samples pass the filters)')
+                f'{self.profile_domain!r}, exclude_profile_domains='
+                f'{self.exclude_profile_domains}, surface_classes={self.surface_classes}, '
+                f'wvc_range={self.wvc_range} ({int(keep.sum())} of {keep.size} samples pass '
+                'the filters)')
         train_rows = self._rows(sim, keep, 'train')
         if train_rows.size < 2:
             raise ValueError(f'the train split has {train_rows.size} sample(s) after the '

@@ -148,8 +148,8 @@ def select_domain(simulation: dict, features: Sequence[str], split: str,
                   bt_bias: Optional[Dict[str, float]] = None,
                   max_samples: Optional[int] = None, split_seed: int = 0,
                   cache_dir: str = 'data/simulated') -> dict:
-    """Samples of one domain: rows of a ``RetrievalDataset`` split, minus excluded profiles,
-    with an additive BT calibration bias applied before the features are computed.
+    """Samples of one domain as arrays: a ``RetrievalDataset`` split with its domain filters
+    (``exclude_profile_domains``, ``bt_bias`` and the others are the dataset's own options).
 
     Args:
         simulation: ``SimulationConfig`` keyword dict (cached) or ``.npz`` path.
@@ -167,44 +167,20 @@ def select_domain(simulation: dict, features: Sequence[str], split: str,
         (N,) g cm-2, ``bt`` (N, B) biased BTs (K), ``lse`` (N, B), ``rows`` (N,).
 
     Raises:
-        ValueError: an empty selection, unknown band names in ``bt_bias``, and the errors of
-            ``RetrievalDataset``.
+        ValueError: the errors of ``RetrievalDataset`` (an empty selection, unknown band names
+            in ``bt_bias``, ...).
     """
-    from groklst.datasets.retrieval_dataset import (RetrievalDataset, compute_features,
+    from groklst.datasets.retrieval_dataset import (RetrievalDataset, apply_bt_bias,
                                                     load_or_simulate)
-    from groklst.physics.atmosphere import load_lut
-    from groklst.simulation import profile_domain_mask
     ds = RetrievalDataset(simulation=simulation, inputs=list(features), targets=['lst'],
                           split=split, split_seed=split_seed, profile_domain=profile_domain,
-                          surface_classes=surface_classes, cache_dir=cache_dir)
+                          exclude_profile_domains=exclude_profile_domains,
+                          surface_classes=surface_classes, bt_bias=bt_bias,
+                          max_samples=max_samples, cache_dir=cache_dir)
     ds.full_init()
-    sim = load_or_simulate(simulation, cache_dir)
+    sim = apply_bt_bias(load_or_simulate(simulation, cache_dir), bt_bias)
     rows = ds.rows
-    if exclude_profile_domains:
-        lut = load_lut(sim.get('manifest', {}).get('config', {}).get('lut_path'))
-        bad = np.zeros(lut['wvc'].shape[0], dtype=bool)
-        for d in exclude_profile_domains:
-            bad |= profile_domain_mask(lut, d)
-        rows = rows[~bad[sim['profile_index'][rows]]]
-    if max_samples is not None:
-        rows = rows[:int(max_samples)]
-    if rows.size == 0:
-        raise ValueError(f'domain selection is empty (split={split}, profile_domain='
-                         f'{profile_domain}, surface_classes={surface_classes}, excluded '
-                         f'{list(exclude_profile_domains)})')
-    bt = np.array(sim['bt'], dtype=np.float64)
-    if bt_bias:
-        bands = list(sim.get('manifest', {}).get('bands', []))
-        unknown = sorted(set(bt_bias) - set(bands))
-        if unknown:
-            raise ValueError(f'bt_bias bands {unknown} not among the simulation bands {bands}')
-        for name, offset in bt_bias.items():
-            bt[:, bands.index(name)] += float(offset)
-    biased = dict(sim, bt=bt)
-    x = compute_features(biased, list(features))[rows]
-    return dict(x=torch.as_tensor(x, dtype=torch.float32),
-                y=torch.as_tensor(sim['lst'][rows, None], dtype=torch.float32),
-                wvc=np.asarray(sim['wvc'][rows], np.float64), bt=bt[rows],
+    return dict(x=ds.x, y=ds.y, wvc=ds.wvc, bt=np.asarray(sim['bt'][rows], np.float64),
                 lse=np.asarray(sim['lse'][rows], np.float64), rows=rows)
 
 
