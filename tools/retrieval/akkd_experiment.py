@@ -67,6 +67,9 @@ def parse_args(argv=None):
                    help='0: small models select their weights on the whole regional val split; '
                         '> 0: hold this fraction of the N regional samples out as their only '
                         'validation data (all regional labels = the N samples)')
+    p.add_argument('--teacher-unseen-regions', action='store_true',
+                   help='train the teacher without the regions\' profile domains (regional '
+                        'atmospheres the large model never saw)')
     p.add_argument('--quick', action='store_true',
                    help='smoke run: LST only, 3 search trials, 3 repeats, fewer steps')
     p.add_argument('--threads', type=int, default=2)
@@ -157,7 +160,9 @@ def main(argv=None):
           + (f'{args.region_samples} labelled samples each ({args.small_val_fraction:g} of '
              'them held out for validation)' if args.small_val_fraction > 0 else
              f'{args.region_samples} training samples each')
-          + f'; teacher {args.teacher_hidden} '
+          + f'; teacher {args.teacher_hidden}'
+          + (' (trained without the regions\' profiles)' if args.teacher_unseen_regions else '')
+          + ' '
           f'({args.teacher_steps} steps), students {args.student_hidden} '
           f'({args.student_steps} full-batch steps).']
     times = {}
@@ -178,7 +183,9 @@ def main(argv=None):
     t0 = time.perf_counter()
     teachers = {}
     for tg in args.targets:
-        g_tr, g_va = Split('train', [tg]), Split('val', [tg])
+        unseen = args.regions if args.teacher_unseen_regions else None
+        g_tr = Split('train', [tg], exclude_profile_domains=unseen)
+        g_va = Split('val', [tg], exclude_profile_domains=unseen)
         teachers[tg] = train_mlp(g_tr, g_va, args.teacher_hidden, steps=args.teacher_steps,
                                  batch=512, eval_every=250)
         log(f'teacher {tg}: global test {scores(teachers[tg], Split("test", [tg]))}')

@@ -48,10 +48,12 @@ class Split:
     def __init__(self, split: str, targets: Sequence[str], inputs: Sequence[str] = BANDS,
                  profile_domain: Optional[str] = None, max_samples: Optional[int] = None,
                  simulation: dict = SIMULATION,
-                 cache_dir: str = osp.join(ROOT, 'data', 'simulated')) -> None:
+                 cache_dir: str = osp.join(ROOT, 'data', 'simulated'),
+                 exclude_profile_domains: Optional[Sequence[str]] = None) -> None:
         ds = RetrievalDataset(simulation, list(inputs), list(targets), split=split,
                               profile_domain=profile_domain, max_samples=max_samples,
-                              cache_dir=cache_dir)
+                              cache_dir=cache_dir,
+                              exclude_profile_domains=exclude_profile_domains)
         ds.full_init()
         self.x, self.y, self.wvc = ds.x, ds.y, ds.wvc
         self.norm = ds.norm_stats
