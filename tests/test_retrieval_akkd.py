@@ -179,32 +179,29 @@ def test_router_sends_samples_to_their_region_student():
         RoutedRetriever(dict(a=_constant(1.0), b=MLPRetriever(NAMES, ['lse:0'])))
 
 
-def test_teacher_then_goc_student_with_train_and_test_tools(tmp_path, monkeypatch):
+def test_teacher_then_goc_student_with_train_and_test_tools(tmp_path, retrieval_tools):
     """The two AK-KD configs run end to end: teacher, then student loading its checkpoint."""
     import glob
     import os.path as osp
 
-    from tools import test as test_tool
-    from tools import train as train_tool
-    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
-    monkeypatch.chdir(tmp_path)  # simulation cache under tmp_path/data/simulated
-    cfg_dir = osp.join(root, 'configs/retrieval/akkd')
+    train, test, configs = retrieval_tools
+    cfg_dir = osp.join(configs, 'akkd')
     teacher_work = str(tmp_path / 'teacher')
-    train_tool.main([osp.join(cfg_dir, 'mlp-teacher_aster-tir-lst_sim.py'), '--work-dir',
-                     teacher_work, '--cfg-options', 'train_cfg.max_iters=60',
-                     'train_cfg.val_interval=60', 'default_hooks.checkpoint.interval=60'])
+    train([osp.join(cfg_dir, 'mlp-teacher_aster-tir-lst_sim.py'), '--work-dir',
+           teacher_work, '--cfg-options', 'train_cfg.max_iters=60',
+           'train_cfg.val_interval=60', 'default_hooks.checkpoint.interval=60'])
     ckpt = glob.glob(osp.join(teacher_work, 'best_RMSE_iter_60.pth'))
     assert len(ckpt) == 1
     student_cfg = osp.join(cfg_dir, 'goc-student_aster-tir-lst_humid-tropics-100_sim.py')
     student_work = str(tmp_path / 'student')
-    train_tool.main([student_cfg, '--work-dir', student_work, '--cfg-options',
-                     f'model.teacher_checkpoint={ckpt[0]}', 'train_cfg.max_iters=40',
-                     'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40'])
+    train([student_cfg, '--work-dir', student_work, '--cfg-options',
+           f'model.teacher_checkpoint={ckpt[0]}', 'train_cfg.max_iters=40',
+           'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40'])
     s_ckpt = glob.glob(osp.join(student_work, 'iter_40.pth'))
     assert len(s_ckpt) == 1
-    metrics = test_tool.main([student_cfg, s_ckpt[0], '--work-dir', student_work,
-                              '--cfg-options', f'model.teacher_checkpoint={ckpt[0]}',
-                              '--out', str(tmp_path / 'm.json')])
+    metrics = test([student_cfg, s_ckpt[0], '--work-dir', student_work,
+                    '--cfg-options', f'model.teacher_checkpoint={ckpt[0]}',
+                    '--out', str(tmp_path / 'm.json')])
     assert 0 < metrics['MAE'] < 10  # K, humid-tropics test split after 40 iterations
     assert metrics['lst/n'] < 2000  # only the humid-tropics profiles of the test split
 

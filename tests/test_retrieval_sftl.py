@@ -198,33 +198,31 @@ def test_experiment_runs_end_to_end(small_sim, tmp_path):
     assert '| DNN | LoRA |' in text and 'Runtime:' in text
 
 
-def test_sftl_configs_source_lora_target_and_cross_domain_with_the_tools(tmp_path, monkeypatch):
+def test_sftl_configs_source_lora_target_and_cross_domain_with_the_tools(tmp_path,
+                                                                        retrieval_tools):
     """Stage 1 (source), stage 2 (LoRA on the biased target) and stage 3 (cross-domain test) of
     the SFTL configs through tools/train.py and tools/test.py, with the experiment's domains."""
     import glob
     import os.path as osp
 
-    from tools import test as test_tool
-    from tools import train as train_tool
-    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
-    monkeypatch.chdir(tmp_path)  # simulation cache under tmp_path/data/simulated
-    cfg_dir = osp.join(root, 'configs/retrieval/sftl')
+    train, test, configs = retrieval_tools
+    cfg_dir = osp.join(configs, 'sftl')
     src_work = str(tmp_path / 'source')
-    train_tool.main([osp.join(cfg_dir, 'sftl-dnn_vimi-b11b12_sim-source.py'), '--work-dir',
-                     src_work, '--cfg-options', 'train_cfg.max_iters=40',
-                     'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40'])
+    train([osp.join(cfg_dir, 'sftl-dnn_vimi-b11b12_sim-source.py'), '--work-dir',
+           src_work, '--cfg-options', 'train_cfg.max_iters=40',
+           'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40'])
     src_ckpt = osp.join(src_work, 'iter_40.pth')
     assert osp.isfile(src_ckpt)
     tgt_work = str(tmp_path / 'target')
     tgt_cfg = osp.join(cfg_dir, 'sftl-dnn-lora_vimi-b11b12_sim-target.py')
-    train_tool.main([tgt_cfg, '--work-dir', tgt_work, '--cfg-options', f'load_from={src_ckpt}',
-                     'train_cfg.max_iters=20', 'train_cfg.val_interval=20',
-                     'default_hooks.checkpoint.interval=20'])
+    train([tgt_cfg, '--work-dir', tgt_work, '--cfg-options', f'load_from={src_ckpt}',
+           'train_cfg.max_iters=20', 'train_cfg.val_interval=20',
+           'default_hooks.checkpoint.interval=20'])
     tgt_ckpt = glob.glob(osp.join(tgt_work, 'iter_20.pth'))
     assert len(tgt_ckpt) == 1
-    target = test_tool.main([tgt_cfg, tgt_ckpt[0], '--work-dir', tgt_work])
-    cross = test_tool.main([osp.join(cfg_dir, 'sftl-dnn-lora_vimi-b11b12_sim-cross.py'),
-                            tgt_ckpt[0], '--work-dir', str(tmp_path / 'cross')])
+    target = test([tgt_cfg, tgt_ckpt[0], '--work-dir', tgt_work])
+    cross = test([osp.join(cfg_dir, 'sftl-dnn-lora_vimi-b11b12_sim-cross.py'),
+                  tgt_ckpt[0], '--work-dir', str(tmp_path / 'cross')])
     # different test sets: dry target vs humid cross domain, both finite errors in K
     assert target['lst/n'] != cross['lst/n']
     assert 0 < target['RMSE'] < 50 and 0 < cross['RMSE'] < 50
