@@ -11,10 +11,24 @@ import pytest  # noqa: E402
 
 @pytest.fixture
 def retrieval_tools(tmp_path, monkeypatch):
-    """``(train_main, test_main, configs/retrieval folder)`` of tools/train.py and tools/test.py,
-    run from ``tmp_path`` so simulation caches land under ``tmp_path/data/simulated``."""
+    """``(train, test, configs/retrieval folder)`` running tools/train.py and tools/test.py from
+    ``tmp_path`` (simulation caches land under ``tmp_path/data/simulated``).
+
+    ``train(config, work_dir, iters, *cfg_options)`` trains ``iters`` iterations, validating and
+    checkpointing at the last one; ``test(config, checkpoint, work_dir, *args)`` returns the
+    metrics dict.
+    """
     from tools import test as test_tool
     from tools import train as train_tool
     monkeypatch.chdir(tmp_path)
     root = osp.dirname(osp.dirname(osp.abspath(__file__)))
-    return train_tool.main, test_tool.main, osp.join(root, 'configs', 'retrieval')
+
+    def train(config, work_dir, iters, *cfg_options):
+        return train_tool.main([config, '--work-dir', str(work_dir), '--cfg-options',
+                                f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
+                                f'default_hooks.checkpoint.interval={iters}', *cfg_options])
+
+    def test(config, checkpoint, work_dir, *args):
+        return test_tool.main([config, checkpoint, '--work-dir', str(work_dir), *args])
+
+    return train, test, osp.join(root, 'configs', 'retrieval')

@@ -186,22 +186,17 @@ def test_teacher_then_goc_student_with_train_and_test_tools(tmp_path, retrieval_
 
     train, test, configs = retrieval_tools
     cfg_dir = osp.join(configs, 'akkd')
-    teacher_work = str(tmp_path / 'teacher')
-    train([osp.join(cfg_dir, 'mlp-teacher_aster-tir-lst_sim.py'), '--work-dir',
-           teacher_work, '--cfg-options', 'train_cfg.max_iters=60',
-           'train_cfg.val_interval=60', 'default_hooks.checkpoint.interval=60'])
+    teacher_work = tmp_path / 'teacher'
+    train(osp.join(cfg_dir, 'mlp-teacher_aster-tir-lst_sim.py'), teacher_work, 60)
     ckpt = glob.glob(osp.join(teacher_work, 'best_RMSE_iter_60.pth'))
     assert len(ckpt) == 1
     student_cfg = osp.join(cfg_dir, 'goc-student_aster-tir-lst_humid-tropics-100_sim.py')
-    student_work = str(tmp_path / 'student')
-    train([student_cfg, '--work-dir', student_work, '--cfg-options',
-           f'model.teacher_checkpoint={ckpt[0]}', 'train_cfg.max_iters=40',
-           'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40'])
+    student_work = tmp_path / 'student'
+    train(student_cfg, student_work, 40, f'model.teacher_checkpoint={ckpt[0]}')
     s_ckpt = glob.glob(osp.join(student_work, 'iter_40.pth'))
     assert len(s_ckpt) == 1
-    metrics = test([student_cfg, s_ckpt[0], '--work-dir', student_work,
-                    '--cfg-options', f'model.teacher_checkpoint={ckpt[0]}',
-                    '--out', str(tmp_path / 'm.json')])
+    metrics = test(student_cfg, s_ckpt[0], student_work, '--cfg-options',
+                   f'model.teacher_checkpoint={ckpt[0]}', '--out', str(tmp_path / 'm.json'))
     assert 0 < metrics['MAE'] < 10  # K, humid-tropics test split after 40 iterations
     assert metrics['lst/n'] < 2000  # only the humid-tropics profiles of the test split
 

@@ -207,22 +207,18 @@ def test_sftl_configs_source_lora_target_and_cross_domain_with_the_tools(tmp_pat
 
     train, test, configs = retrieval_tools
     cfg_dir = osp.join(configs, 'sftl')
-    src_work = str(tmp_path / 'source')
-    train([osp.join(cfg_dir, 'sftl-dnn_vimi-b11b12_sim-source.py'), '--work-dir',
-           src_work, '--cfg-options', 'train_cfg.max_iters=40',
-           'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40'])
+    src_work = tmp_path / 'source'
+    train(osp.join(cfg_dir, 'sftl-dnn_vimi-b11b12_sim-source.py'), src_work, 40)
     src_ckpt = osp.join(src_work, 'iter_40.pth')
     assert osp.isfile(src_ckpt)
-    tgt_work = str(tmp_path / 'target')
+    tgt_work = tmp_path / 'target'
     tgt_cfg = osp.join(cfg_dir, 'sftl-dnn-lora_vimi-b11b12_sim-target.py')
-    train([tgt_cfg, '--work-dir', tgt_work, '--cfg-options', f'load_from={src_ckpt}',
-           'train_cfg.max_iters=20', 'train_cfg.val_interval=20',
-           'default_hooks.checkpoint.interval=20'])
+    train(tgt_cfg, tgt_work, 20, f'load_from={src_ckpt}')
     tgt_ckpt = glob.glob(osp.join(tgt_work, 'iter_20.pth'))
     assert len(tgt_ckpt) == 1
-    target = test([tgt_cfg, tgt_ckpt[0], '--work-dir', tgt_work])
-    cross = test([osp.join(cfg_dir, 'sftl-dnn-lora_vimi-b11b12_sim-cross.py'),
-                  tgt_ckpt[0], '--work-dir', str(tmp_path / 'cross')])
+    target = test(tgt_cfg, tgt_ckpt[0], tgt_work)
+    cross = test(osp.join(cfg_dir, 'sftl-dnn-lora_vimi-b11b12_sim-cross.py'), tgt_ckpt[0],
+                 tmp_path / 'cross')
     # different test sets: dry target vs humid cross domain, both finite errors in K
     assert target['lst/n'] != cross['lst/n']
     assert 0 < target['RMSE'] < 50 and 0 < cross['RMSE'] < 50
