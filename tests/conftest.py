@@ -1,12 +1,10 @@
 import os
+import os.path as osp
+
+import pytest
 
 # Keep the 2-core machine responsive and results reproducible.
 os.environ.setdefault('OMP_NUM_THREADS', '2')
-
-
-import os.path as osp  # noqa: E402
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture

