@@ -30,3 +30,18 @@ def retrieval_tools(tmp_path, monkeypatch):
         return test_tool.main([config, checkpoint, '--work-dir', str(work_dir), *args])
 
     return train, test, osp.join(root, 'configs', 'retrieval')
+
+
+@pytest.fixture(scope='session')
+def load_retrieval_tool():
+    """``load(name)`` imports ``tools/retrieval/<name>.py`` as a module."""
+    import importlib.util
+    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+    def load(name):
+        spec = importlib.util.spec_from_file_location(
+            name, osp.join(root, 'tools', 'retrieval', name + '.py'))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    return load

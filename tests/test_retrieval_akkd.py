@@ -215,15 +215,10 @@ def test_list_models_lists_the_retrieval_heads_with_their_papers():
     assert all(r['scales'] == [] and r['params_x4'] is None for r in rows.values())
 
 
-def test_regional_small_sets_hold_their_validation_out_of_the_n_labels(tmp_path, monkeypatch):
+def test_regional_small_sets_hold_their_validation_out_of_the_n_labels(tmp_path, monkeypatch,
+                                                                       load_retrieval_tool):
     import functools
-    import importlib.util
-    import os.path as osp
-    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
-    spec = importlib.util.spec_from_file_location(
-        'akkd_experiment', osp.join(root, 'tools', 'retrieval', 'akkd_experiment.py'))
-    akkd = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(akkd)
+    akkd = load_retrieval_tool('akkd_experiment')
     split = functools.partial(akkd.Split, cache_dir=str(tmp_path))
     monkeypatch.setattr(akkd, 'Split', split)
     full = split('train', ['lst'], profile_domain='humid_tropics', max_samples=50)

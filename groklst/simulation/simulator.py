@@ -114,7 +114,7 @@ def interp_view_angle(angles, theta):
     path length, so between the LUT nodes 0/15/30/45/60 deg this cuts the
     interpolation error about five-fold (AFGL tropical, TIRS B10, 52.5 deg:
     tau -0.0084 -> +0.0047, BT of a 300 K surface -0.12 -> +0.03 K against a
-    direct LOWTRAN run).
+    direct LOWTRAN run; tools/retrieval/lut_angle_checks.py).
 
     Args:
         angles: (A,) increasing LUT view zenith angles, deg, < 90.
