@@ -2,62 +2,14 @@
 from typing import Dict, List, Optional, Union
 
 import torch
-import torch.nn.functional as F
 from mmengine.model import BaseModel
 
+from groklst.models.layers.resample import (INTERPOLATION_MODES, check_lr_guidance,  # noqa: F401
+                                            interpolate_lr)
 from groklst.registry import MODELS
 from groklst.structures import LSTDataSample
 
-_INTERP = ('bicubic', 'bilinear', 'nearest')
-
-
-def interpolate_lr(lr: torch.Tensor, scale: int, mode: str) -> torch.Tensor:
-    """Upsample LR (B, C, h, w) by ``scale`` to (B, C, s·h, s·w) with pixel-area alignment
-    (``align_corners=False``: an LR pixel centre sits at the centre of its s×s HR block, as in
-    Wald's block-average degradation).
-
-    Raises:
-        ValueError: unknown mode.
-    """
-    if mode not in _INTERP:
-        raise ValueError(f'Unknown interpolation {mode!r}; expected one of {_INTERP}')
-    kwargs = {} if mode == 'nearest' else dict(align_corners=False)
-    return F.interpolate(lr, scale_factor=scale, mode=mode, **kwargs)
-
-
-def check_lr_guidance(lr: torch.Tensor, guidance: Optional[torch.Tensor], scale: int,
-                      guidance_channels: Optional[int] = None, needs_guidance: bool = True,
-                      model_name: str = 'model') -> None:
-    """Check LR LST (B, 1, h, w) and HR guidance (B, K, s·h, s·w) before any compute.
-
-    Args:
-        lr: LR LST, (B, 1, h, w).
-        guidance: HR guidance, (B, K, s·h, s·w), or None.
-        scale: scale factor s.
-        guidance_channels: expected K (None: any).
-        needs_guidance: raise when ``guidance`` is None.
-        model_name: named in the error messages.
-
-    Raises:
-        ValueError: LR not (B, 1, h, w); guidance missing when needed, of another band count
-            than ``guidance_channels``, another batch size, or not s × the LR size.
-    """
-    if lr.dim() != 4 or lr.shape[1] != 1:
-        raise ValueError(f'LR LST must be (B, 1, h, w), got {tuple(lr.shape)}')
-    if guidance is None:
-        if needs_guidance:
-            raise ValueError(f'{model_name} needs HR guidance, got none')
-        return
-    if guidance.dim() != 4 or guidance.shape[0] != lr.shape[0]:
-        raise ValueError(f'Guidance must be (B, K, H, W) with B = {lr.shape[0]} as the LR, got '
-                         f'{tuple(guidance.shape)}')
-    if guidance_channels is not None and guidance.shape[1] != guidance_channels:
-        raise ValueError(f'Guidance has {guidance.shape[1]} bands but {model_name} expects '
-                         f'{guidance_channels}')
-    want = (lr.shape[-2] * scale, lr.shape[-1] * scale)
-    if tuple(guidance.shape[-2:]) != want:
-        raise ValueError(f'Guidance is {tuple(guidance.shape[-2:])} but LR is '
-                         f'{tuple(lr.shape[-2:])}: expected {want} at scale {scale}')
+_INTERP = INTERPOLATION_MODES
 
 
 @MODELS.register_module()

@@ -1,0 +1,81 @@
+"""LR ↔ HR resampling shared by the wrapper, the generators and the classical sharpeners.
+
+Conventions (pixel-area alignment): an LR pixel covers an s × s block of HR pixels and its
+centre sits at the centre of that block, as in Wald's block-average degradation
+(Wald, Ranchin & Mangolini, 1997, Photogramm. Eng. Remote Sens. 63:691-699).
+"""
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+
+__all__ = ['INTERPOLATION_MODES', 'interpolate_lr', 'block_mean', 'check_lr_guidance']
+
+#: Modes accepted by :func:`interpolate_lr`.
+INTERPOLATION_MODES = ('bicubic', 'bilinear', 'nearest')
+
+
+def interpolate_lr(lr: torch.Tensor, scale: int, mode: str = 'bicubic') -> torch.Tensor:
+    """Upsample an LR map (B, C, h, w) by ``scale`` to (B, C, s·h, s·w).
+
+    'bicubic' and 'bilinear' use ``align_corners=False`` (pixel-area alignment); 'nearest'
+    repeats every LR value over its s × s block, so the HR block averages back to the LR value
+    (the residual redistribution of TsHARP, DisTrad and DMS).
+
+    Raises:
+        ValueError: unknown mode.
+    """
+    if mode not in INTERPOLATION_MODES:
+        raise ValueError(f'Unknown interpolation {mode!r}; expected one of {INTERPOLATION_MODES}')
+    kwargs = {} if mode == 'nearest' else dict(align_corners=False)
+    return F.interpolate(lr, scale_factor=scale, mode=mode, **kwargs)
+
+
+def block_mean(x: torch.Tensor, scale: int) -> torch.Tensor:
+    """Mean of every s × s block: (B, C, s·h, s·w) → (B, C, h, w).
+
+    The aggregation of HR values to the LR grid (Wald's degradation; the LR pixel is the mean
+    of the HR pixels it covers). A non-finite HR value makes its block non-finite.
+
+    Raises:
+        ValueError: ``x`` not 4-D or its size not a multiple of ``scale``.
+    """
+    if x.dim() != 4 or x.shape[-2] % scale or x.shape[-1] % scale:
+        raise ValueError(f'Expected (B, C, H, W) with H, W multiples of {scale}, '
+                         f'got {tuple(x.shape)}')
+    return F.avg_pool2d(x, kernel_size=scale, stride=scale)
+
+
+def check_lr_guidance(lr: torch.Tensor, guidance: Optional[torch.Tensor], scale: int,
+                      guidance_channels: Optional[int] = None, needs_guidance: bool = True,
+                      model_name: str = 'model') -> None:
+    """Check LR LST (B, 1, h, w) and HR guidance (B, K, s·h, s·w) before any compute.
+
+    Args:
+        lr: LR LST, (B, 1, h, w).
+        guidance: HR guidance, (B, K, s·h, s·w), or None.
+        scale: scale factor s.
+        guidance_channels: expected K (None: any).
+        needs_guidance: raise when ``guidance`` is None.
+        model_name: named in the error messages.
+
+    Raises:
+        ValueError: LR not (B, 1, h, w); guidance missing when needed, of another band count
+            than ``guidance_channels``, another batch size, or not s × the LR size.
+    """
+    if lr.dim() != 4 or lr.shape[1] != 1:
+        raise ValueError(f'LR LST must be (B, 1, h, w), got {tuple(lr.shape)}')
+    if guidance is None:
+        if needs_guidance:
+            raise ValueError(f'{model_name} needs HR guidance, got none')
+        return
+    if guidance.dim() != 4 or guidance.shape[0] != lr.shape[0]:
+        raise ValueError(f'Guidance must be (B, K, H, W) with B = {lr.shape[0]} as the LR, got '
+                         f'{tuple(guidance.shape)}')
+    if guidance_channels is not None and guidance.shape[1] != guidance_channels:
+        raise ValueError(f'Guidance has {guidance.shape[1]} bands but {model_name} expects '
+                         f'{guidance_channels}')
+    want = (lr.shape[-2] * scale, lr.shape[-1] * scale)
+    if tuple(guidance.shape[-2:]) != want:
+        raise ValueError(f'Guidance is {tuple(guidance.shape[-2:])} but LR is '
+                         f'{tuple(lr.shape[-2:])}: expected {want} at scale {scale}')
