@@ -14,8 +14,8 @@ import torch.nn.functional as F
 
 from groklst.models.classic.distrad import DisTrad
 from groklst.models.classic.dms import DMS
-from groklst.models.classic.tsharp import (TsHARP, block_cv, block_mean, fractional_cover,
-                                           select_homogeneous, upsample_lr)
+from groklst.models.classic.tsharp import TsHARP, block_cv, fractional_cover, select_homogeneous
+from groklst.models.layers.resample import block_mean, interpolate_lr
 from groklst.structures import LSTDataSample
 from groklst.utils import register_all_modules
 
@@ -39,7 +39,7 @@ def test_block_helpers_hand_values():
     assert block_mean(x, 2).flatten().tolist() == [2.0, 5.0]
     cv = block_cv(x, 2).flatten()
     assert cv[0].item() == pytest.approx(0.5) and cv[1].item() == 0.0  # std 1 / mean 2
-    up = upsample_lr(torch.tensor([[[[1., 2.]]]]), 2)
+    up = interpolate_lr(torch.tensor([[[[1., 2.]]]]), 2, 'nearest')
     assert up.flatten().tolist() == [1, 1, 2, 2, 1, 1, 2, 2]
     sel = select_homogeneous(torch.tensor([True, True, False, True]),
                              torch.tensor([0.3, 0.1, 0.0, 0.2]), 0.5)
@@ -76,7 +76,8 @@ def test_tsharp_fractional_cover_and_residual_correction():
     gap = b * (block_mean(f(ndvi), S) - f(block_mean(ndvi, S)))
     assert (block_mean(out, S) - lr - gap).abs().max() < 1e-9
     assert gap.abs().max() > 0.05  # the check above is not trivially 0 = 0
-    assert (out - hr).pow(2).mean().sqrt() < 0.5 * (upsample_lr(lr, S) - hr).pow(2).mean().sqrt()
+    nearest = interpolate_lr(lr, S, 'nearest')
+    assert (out - hr).pow(2).mean().sqrt() < 0.5 * (nearest - hr).pow(2).mean().sqrt()
 
 
 def test_distrad_recovers_quadratic_on_homogeneous_pixels():
@@ -84,10 +85,10 @@ def test_distrad_recovers_quadratic_on_homogeneous_pixels():
     # other half mixes NDVI within the block, so q(mean NDVI) ≠ mean q(NDVI) there.
     gen = torch.Generator().manual_seed(2)
     lr_ndvi = 0.1 + 0.8 * torch.rand(1, 1, 8, 8, generator=gen, dtype=torch.float64)
-    ndvi = upsample_lr(lr_ndvi, S)
+    ndvi = interpolate_lr(lr_ndvi, S, 'nearest')
     mixed = torch.rand(1, 1, 8, 8, generator=gen) < 0.5
     noise = 0.2 * (torch.rand(1, 1, 32, 32, generator=gen, dtype=torch.float64) - 0.5)
-    ndvi = torch.where(upsample_lr(mixed, S), ndvi + noise, ndvi)
+    ndvi = torch.where(interpolate_lr(mixed, S, 'nearest'), ndvi + noise, ndvi)
     q = lambda n: 300.0 + 25.0 * n - 40.0 * n * n  # noqa: E731
     hr = q(ndvi)
     lr = block_mean(hr, S)
@@ -104,7 +105,7 @@ def test_distrad_recovers_quadratic_on_homogeneous_pixels():
     # uniform blocks (exact there) and the Jensen gap of q on the mixed ones.
     out = DisTrad(scale=S, ndvi_band=2, homogeneous_fraction=0.3).sharpen(lr, g)
     residual = lr - q(block_mean(ndvi, S))
-    assert (out - hr - upsample_lr(residual, S)).abs().max() < 1e-9
+    assert (out - hr - interpolate_lr(residual, S, 'nearest')).abs().max() < 1e-9
     assert residual[~mixed].abs().max() < 1e-9 and residual[mixed].abs().max() > 0.05
 
 
@@ -141,7 +142,8 @@ def test_masked_lr_pixels_are_ignored_and_nan_safe():
 def test_dms_block_average_and_reproducible():
     # Guidance constant over 2 x 2 HR pixels: LR block means span the range of the HR values.
     gen = torch.Generator().manual_seed(4)
-    g = upsample_lr(0.05 + 0.8 * torch.rand(1, 4, 32, 32, generator=gen, dtype=torch.float64), 2)
+    g = interpolate_lr(0.05 + 0.8 * torch.rand(1, 4, 32, 32, generator=gen, dtype=torch.float64),
+                       2, 'nearest')
     ndvi = g[:, 3:]
     hr = 300.0 + 30.0 * g[:, :1] - 8.0 * ndvi ** 2 + 2.0 * (g[:, 1:2] > 0.4).double()
     lr = block_mean(hr, S)

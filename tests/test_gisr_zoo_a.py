@@ -15,9 +15,9 @@ from groklst.models.backbones.gisr.dgf import AdaptiveNorm
 from groklst.models.backbones.gisr.msgnet import GaussianLowPass
 from groklst.models.backbones.gisr.pixtransform import PixTransformMLP
 from groklst.models.classic.pixtransform_fit import lr_consistency_l1
-from groklst.models.downscalers.downscaler import interpolate_lr
 from groklst.models.layers.guided_filter import (ConvGuidedFilter, box_filter,
                                                  fast_guided_filter, guided_filter)
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
 

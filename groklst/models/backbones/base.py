@@ -4,6 +4,8 @@ A generator maps normalized LR LST (B, 1, h, w) — and, when guided, HR guidanc
 (B, K, s·h, s·w) — to (B, 1, s·h, s·w). It never normalizes and never adds the interpolated LR:
 the :class:`~groklst.models.downscalers.Downscaler` does both.
 """
+import functools
+import inspect
 from typing import Optional, Tuple
 
 import torch
@@ -71,8 +73,17 @@ class BaseGenerator(BaseModule):
 
     @staticmethod
     def _input_check_hook(module: 'BaseGenerator', args: tuple, kwargs: dict) -> None:
-        lr = args[0] if args else kwargs.get('lr')
-        if lr is None:
+        """Forward pre-hook: find LR and guidance among the call's arguments (by position, or by
+        the names of the subclass's ``forward`` parameters) and check them."""
+        names = _input_names(type(module))
+        found = list(args[:2]) + [kwargs.get(n) for n in names[len(args):2]]
+        lr = found[0] if found else None
+        if lr is None:  # no input: forward raises its own TypeError
             return
-        guidance = args[1] if len(args) > 1 else kwargs.get('guidance')
-        module.check_inputs(lr, guidance)
+        module.check_inputs(lr, found[1] if len(found) > 1 else None)
+
+
+@functools.lru_cache(maxsize=None)
+def _input_names(cls: type) -> Tuple[str, ...]:
+    """Names of the first two parameters of ``cls.forward`` after ``self`` (LR, guidance)."""
+    return tuple(list(inspect.signature(cls.forward).parameters)[1:3])

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Union
 import torch
 from mmengine.model import BaseModel
 
-from groklst.models.downscalers.downscaler import check_lr_guidance
+from groklst.models.layers.resample import check_lr_guidance
 from groklst.registry import MODELS
 from groklst.structures import LSTDataSample
 

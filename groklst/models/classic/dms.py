@@ -6,8 +6,8 @@ import numpy as np
 import torch
 
 from groklst.models.classic.tsharp import (BandNameSharpener, RESIDUAL_MODES, add_lr_residual,
-                                           block_cv, block_mean, lr_validity, select_homogeneous,
-                                           upsample_lr)
+                                           block_cv, lr_validity, select_homogeneous)
+from groklst.models.layers.resample import block_mean, interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -190,7 +190,7 @@ class DMS(BandNameSharpener):
         pred = torch.stack(combined)[:, None].to(lr64.device)
         residual = lr64 - block_mean(pred, s)
         out = add_lr_residual(pred, residual, valid & torch.isfinite(residual), s, self.residual)
-        fallback = upsample_lr(lr64, s, 'nearest')
+        fallback = interpolate_lr(lr64, s, 'nearest')
         hr_bad = ~torch.isfinite(g64).all(dim=1, keepdim=True)
         out = torch.where(torch.isfinite(out) & ~hr_bad, out, fallback)
         return out.to(lr.dtype)

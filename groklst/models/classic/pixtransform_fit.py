@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from groklst.models.backbones.gisr.pixtransform import (PIXTRANSFORM_WEIGHT_DECAY,
                                                         PixTransformMLP)
 from groklst.models.classic.base import PerSceneSharpener
-from groklst.models.downscalers.downscaler import interpolate_lr
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 #: Number of Adam steps of the paper (1024 x 32, batches of 32 LR pixels).

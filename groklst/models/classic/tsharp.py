@@ -6,37 +6,22 @@ regression of LST on a vegetation index at the coarse (LR) resolution, applies i
 (HR) vegetation index and adds the LR residual back.
 
 This module also holds what DisTrad (``distrad.py``) and the Data Mining Sharpener (``dms.py``)
-share: block aggregation of HR guidance to the LR grid (mean and coefficient of variation over
-s × s blocks), selection of homogeneous LR samples, LR → HR residual upsampling and the base
-class that looks guidance bands up by name.
+share: the coefficient of variation over s × s blocks, selection of homogeneous LR samples, the
+LR residual correction and the base class that looks guidance bands up by name. Block means and
+LR → HR upsampling are the shared resampling helpers of
+:mod:`groklst.models.layers.resample`.
 """
 import math
 from typing import Dict, List, Optional, Sequence, Union
 
 import torch
-import torch.nn.functional as F
 
 from groklst.models.classic.base import PerSceneSharpener
+from groklst.models.layers.resample import block_mean, interpolate_lr
 from groklst.registry import MODELS
 from groklst.structures import LSTDataSample
 
 RESIDUAL_MODES = ('nearest', 'bicubic', 'none')
-
-
-def block_mean(x: torch.Tensor, scale: int) -> torch.Tensor:
-    """Mean of every s × s block: (B, C, s·h, s·w) → (B, C, h, w).
-
-    This is the aggregation of HR values to the LR grid used by all classical sharpeners (the LR
-    pixel is taken as the mean of the HR pixels it covers). A non-finite HR value makes its LR
-    block non-finite, so blocks with missing guidance drop out of every fit.
-
-    Raises:
-        ValueError: ``x`` not 4-D or its size not a multiple of ``scale``.
-    """
-    if x.dim() != 4 or x.shape[-2] % scale or x.shape[-1] % scale:
-        raise ValueError(f'Expected (B, C, H, W) with H, W multiples of {scale}, '
-                         f'got {tuple(x.shape)}')
-    return F.avg_pool2d(x, kernel_size=scale, stride=scale)
 
 
 def block_cv(x: torch.Tensor, scale: int, eps: float = 1e-6) -> torch.Tensor:
@@ -59,23 +44,6 @@ def block_cv(x: torch.Tensor, scale: int, eps: float = 1e-6) -> torch.Tensor:
     return var.sqrt() / mean.abs().clamp_min(eps)
 
 
-def upsample_lr(x: torch.Tensor, scale: int, mode: str = 'nearest') -> torch.Tensor:
-    """LR map (B, C, h, w) → HR grid (B, C, s·h, s·w).
-
-    ``'nearest'`` repeats each LR value over its s × s block (the residual correction of
-    TsHARP, DisTrad and DMS: the HR block then averages back to the LR value); ``'bicubic'``
-    interpolates (smoother, not block-conservative).
-
-    Raises:
-        ValueError: an unknown mode.
-    """
-    if mode == 'nearest':
-        return x.repeat_interleave(scale, dim=-2).repeat_interleave(scale, dim=-1)
-    if mode == 'bicubic':
-        return F.interpolate(x, scale_factor=scale, mode='bicubic', align_corners=False)
-    raise ValueError(f"Residual upsampling must be 'nearest' or 'bicubic', got {mode!r}")
-
-
 def add_lr_residual(pred_hr: torch.Tensor, residual_lr: torch.Tensor, valid_lr: torch.Tensor,
                     scale: int, mode: str) -> torch.Tensor:
     """HR prediction plus the LR residual upsampled to HR (residual 0 on invalid LR pixels).
@@ -90,7 +58,7 @@ def add_lr_residual(pred_hr: torch.Tensor, residual_lr: torch.Tensor, valid_lr: 
     if mode == 'none':
         return pred_hr
     residual = torch.where(valid_lr, residual_lr, torch.zeros_like(residual_lr))
-    return pred_hr + upsample_lr(residual, scale, mode)
+    return pred_hr + interpolate_lr(residual, scale, mode)
 
 
 def select_homogeneous(ok: torch.Tensor, cv: torch.Tensor, fraction: float,
@@ -314,7 +282,7 @@ class NDVIRegressionSharpener(BandNameSharpener):
         residual = lr64 - pred_lr
         out = add_lr_residual(pred_hr, residual, valid & torch.isfinite(residual), self.scale,
                               self.residual)
-        fallback = upsample_lr(lr64, self.scale, 'nearest')
+        fallback = interpolate_lr(lr64, self.scale, 'nearest')
         out = torch.where(torch.isfinite(out), out, fallback)
         return out.to(lr.dtype)
 

@@ -1,3 +1,3 @@
-from .downscaler import Downscaler, check_lr_guidance, interpolate_lr
+from .downscaler import Downscaler
 
-__all__ = ['Downscaler', 'check_lr_guidance', 'interpolate_lr']
+__all__ = ['Downscaler']

@@ -4,12 +4,10 @@ from typing import Dict, List, Optional, Union
 import torch
 from mmengine.model import BaseModel
 
-from groklst.models.layers.resample import (INTERPOLATION_MODES, check_lr_guidance,  # noqa: F401
-                                            interpolate_lr)
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import INTERPOLATION_MODES, check_lr_guidance, interpolate_lr
 from groklst.registry import MODELS
 from groklst.structures import LSTDataSample
-
-_INTERP = INTERPOLATION_MODES
 
 
 @MODELS.register_module()
@@ -61,8 +59,9 @@ class Downscaler(BaseModel):
             data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.scale = int(scale)
-        if residual is not None and residual not in _INTERP:
-            raise ValueError(f'residual must be one of {_INTERP} or None, got {residual!r}')
+        if residual is not None and residual not in INTERPOLATION_MODES:
+            raise ValueError(f'residual must be one of {INTERPOLATION_MODES} or None, '
+                             f'got {residual!r}')
         if generator is None and residual is None:
             raise ValueError('A Downscaler without generator needs an interpolation residual')
         self.residual = residual
@@ -96,6 +95,10 @@ class Downscaler(BaseModel):
         return bool(getattr(self.generator, 'uses_guidance', False))
 
     def _check_inputs(self, lr: torch.Tensor, guidance: Optional[torch.Tensor]) -> None:
+        """Check LR (and guidance) when no generator does: a :class:`BaseGenerator` checks its
+        inputs itself (forward pre-hook), so they are checked once per forward either way."""
+        if isinstance(self.generator, BaseGenerator):
+            return
         check_lr_guidance(lr, guidance if self.uses_guidance else None, self.scale,
                           getattr(self.generator, 'guidance_channels', None),
                           needs_guidance=self.uses_guidance,
@@ -106,9 +109,11 @@ class Downscaler(BaseModel):
         """HR LST (B, 1, s·h, s·w) in K from LR LST (B, 1, h, w) in K and guidance (B, K, H, W)."""
         self._check_inputs(lr, guidance)
         z = (lr - self.lst_mean) / self.lst_std
-        out = interpolate_lr(z, self.scale, self.residual) if self.residual else 0.0
-        if self.generator is not None:
+        g_out = None
+        if self.generator is not None:  # first: a BaseGenerator checks the inputs before compute
             g_out = self.generator(z, guidance) if self.uses_guidance else self.generator(z)
+        out = interpolate_lr(z, self.scale, self.residual) if self.residual else 0.0
+        if g_out is not None:
             out = out + g_out
         return out * self.lst_std + self.lst_mean
 

@@ -19,16 +19,21 @@ def interpolate_lr(lr: torch.Tensor, scale: int, mode: str = 'bicubic') -> torch
     """Upsample an LR map (B, C, h, w) by ``scale`` to (B, C, s·h, s·w).
 
     'bicubic' and 'bilinear' use ``align_corners=False`` (pixel-area alignment); 'nearest'
-    repeats every LR value over its s × s block, so the HR block averages back to the LR value
-    (the residual redistribution of TsHARP, DisTrad and DMS).
+    repeats every LR value over its s × s block (exact for every dtype, boolean masks included),
+    so the HR block averages back to the LR value (``block_mean(interpolate_lr(x, s, 'nearest'),
+    s) == x``): the residual redistribution of TsHARP, DisTrad and DMS.
 
     Raises:
-        ValueError: unknown mode.
+        ValueError: unknown mode; ``scale`` not a positive integer.
     """
     if mode not in INTERPOLATION_MODES:
         raise ValueError(f'Unknown interpolation {mode!r}; expected one of {INTERPOLATION_MODES}')
-    kwargs = {} if mode == 'nearest' else dict(align_corners=False)
-    return F.interpolate(lr, scale_factor=scale, mode=mode, **kwargs)
+    if scale != int(scale) or scale < 1:
+        raise ValueError(f'The scale factor must be a positive integer, got {scale!r}')
+    if mode == 'nearest':
+        s = int(scale)
+        return lr.repeat_interleave(s, dim=-2).repeat_interleave(s, dim=-1)
+    return F.interpolate(lr, scale_factor=scale, mode=mode, align_corners=False)
 
 
 def block_mean(x: torch.Tensor, scale: int) -> torch.Tensor:

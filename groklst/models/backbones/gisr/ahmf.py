@@ -5,9 +5,8 @@ from typing import List
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import ResBlock, default_conv
 from groklst.registry import MODELS
 
@@ -129,7 +128,7 @@ class ConvGRU(nn.Module):
 
 
 @MODELS.register_module()
-class AHMF(BaseModule):
+class AHMF(BaseGenerator):
     """AHMF: attention-based hierarchical multi-modal fusion with a bidirectional ConvGRU.
 
     Zhong et al., "High-Resolution Depth Maps Imaging via Attention-Based Hierarchical
@@ -177,9 +176,7 @@ class AHMF(BaseModule):
                  reduction: int = 4,
                  gru_layers: int = 2,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'AHMF supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.scale = scale
         self.guidance_channels = guidance_channels
         c = num_feats
@@ -203,8 +200,6 @@ class AHMF(BaseModule):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """(B, 1, h, w) normalized LR LST + (B, K, s*h, s*w) guidance -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name=type(self).__name__)
         lst_levels = [self.lst_in(lr)]
         guide_levels = [self.guide_in(guidance)]
         for lst_conv, guide_conv in zip(self.lst_convs, self.guide_convs):

@@ -4,11 +4,11 @@ import math
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
-from groklst.models.layers.attention import SpatialAttention
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import default_conv
+from groklst.models.layers.attention import SpatialAttention
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -66,7 +66,7 @@ class CrossDomainAttention(nn.Module):
 
 
 @MODELS.register_module()
-class CODON(BaseModule):
+class CODON(BaseGenerator):
     """CODON: cross-domain attention orchestration on the bicubically upsampled LST.
 
     Yang et al., "CODON: On Orchestrating Cross-Domain Attentions for Depth Super-Resolution",
@@ -118,9 +118,7 @@ class CODON(BaseModule):
                  n_fuse: int = 3,
                  reduction: int = 16,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'CODON supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_cross < 1 or n_fuse < 1:
             raise ValueError(f'n_cross and n_fuse must be >= 1, found {n_cross}, {n_fuse}')
         self.scale = scale
@@ -145,8 +143,6 @@ class CODON(BaseModule):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """(B, 1, h, w) normalized LR LST + (B, K, s*h, s*w) guidance -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name=type(self).__name__)
         lst_entry = self.lst_in(interpolate_lr(lr, self.scale, 'bicubic'))
         guide_entry = self.guide_in(guidance)
         lst, guide = lst_entry, guide_entry

@@ -2,9 +2,9 @@
 Restoration and Fusion", TPAMI 2020), for guided LST downscaling."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -68,7 +68,7 @@ class LISTABlock(nn.Module):
 
 
 @MODELS.register_module()
-class CUNet(BaseModule):
+class CUNet(BaseGenerator):
     """CU-Net: common and unique convolutional sparse codes of the target and the guidance.
 
     Deng and Dragotti, "Deep Convolutional Neural Network for Multi-Modal Image Restoration and
@@ -106,9 +106,7 @@ class CUNet(BaseModule):
 
     def __init__(self, scale: int, guidance_channels: int, n_filters: int = 64,
                  kernel_size: int = 9, n_iters: int = 4, init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'CUNet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.scale = scale
         self.guidance_channels = guidance_channels
         lista = dict(n_filters=n_filters, kernel_size=kernel_size, n_iters=n_iters)
@@ -128,7 +126,6 @@ class CUNet(BaseModule):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """Normalized LR LST (B, 1, h, w) + guidance (B, K, s*h, s*w) -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels, model_name='CUNet')
         x = interpolate_lr(lr, self.scale, 'bicubic')
         u = self.unique_lst(x)
         v = self.unique_guide(guidance)

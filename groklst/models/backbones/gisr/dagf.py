@@ -5,9 +5,9 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.models.layers.window_attention import pad_to_multiple
 from groklst.registry import MODELS
 
@@ -104,7 +104,7 @@ class AttentionalFilter(nn.Module):
 
 
 @MODELS.register_module()
-class DAGF(BaseModule):
+class DAGF(BaseGenerator):
     """DAGF: deep attentional guided image filtering, coarse to fine over a feature pyramid.
 
     Zhong, Liu, Jiang, Zhao and Ji, "Deep Attentional Guided Image Filtering", IEEE TNNLS 2023
@@ -148,9 +148,7 @@ class DAGF(BaseModule):
 
     def __init__(self, scale: int, guidance_channels: int, n_feats: int = 32,
                  num_pyramid: int = 3, kernel_size: int = 3, n_res: int = 2, init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'DAGF supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_feats % 2 or num_pyramid < 1:
             raise ValueError(f'n_feats must be even and num_pyramid >= 1, found {n_feats} and '
                              f'{num_pyramid}')
@@ -176,7 +174,6 @@ class DAGF(BaseModule):
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """Normalized LR LST (B, 1, h, w) + guidance (B, K, s*h, s*w) -> residual (B, 1, s*h,
         s*w) to add to the bicubic-upsampled LR."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels, model_name='DAGF')
         hr_multiple = 4 * 2 ** (self.num_pyramid - 1)
         lr_multiple = hr_multiple // math.gcd(hr_multiple, self.scale)
         lr, (h, w) = pad_to_multiple(lr, lr_multiple, mode='replicate')

@@ -3,11 +3,11 @@ Guided Depth Map Super-Resolution", CVPR 2022), for guided LST downscaling."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers.dct import (dct_2d, idct_2d, laplacian_dct_eigenvalues,
                                        neumann_laplacian)
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -122,7 +122,7 @@ class EdgeWeightNet(nn.Module):
 
 
 @MODELS.register_module()
-class DCTNet(BaseModule):
+class DCTNet(BaseGenerator):
     """DCTNet: coupled feature extraction, an edge-weighted guided Poisson problem solved in
     closed form by the DCT, and a small decoder.
 
@@ -165,9 +165,7 @@ class DCTNet(BaseModule):
 
     def __init__(self, scale: int, guidance_channels: int, n_feats: int = 64,
                  n_shared: int = 32, n_layers: int = 4, lambda_init=(0.1, 0.3), init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'DCTNet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.scale = scale
         self.guidance_channels = guidance_channels
         self.lst_head = nn.Sequential(nn.Conv2d(1, n_feats, 3, padding=1), nn.ReLU())
@@ -184,8 +182,6 @@ class DCTNet(BaseModule):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """Normalized LR LST (B, 1, h, w) + guidance (B, K, s*h, s*w) -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name='DCTNet')
         d = self.lst_head(interpolate_lr(lr, self.scale, 'bicubic'))
         r = self.guide_head(guidance)
         for layer in self.coupled:

@@ -3,9 +3,8 @@ CVPR 2018)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers.guided_filter import ConvGuidedFilter, fast_guided_filter
 from groklst.registry import MODELS
 
@@ -54,7 +53,7 @@ def context_aggregation_network(in_channels: int, out_channels: int, channels: i
 
 
 @MODELS.register_module()
-class DGF(BaseModule):
+class DGF(BaseGenerator):
     """Deep guided filtering network for guided LST downscaling.
 
     Wu, Zheng, Zhang and Huang, "Fast End-to-End Trainable Guided Filter", CVPR 2018.
@@ -122,9 +121,7 @@ class DGF(BaseModule):
                  lr_depth: int = 5,
                  guide_hidden: int = 15,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'DGF supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if guidance_channels < 1:
             raise ValueError(f'DGF needs guidance_channels >= 1, found {guidance_channels}')
         if filter_type not in ('fast', 'conv'):
@@ -150,7 +147,6 @@ class DGF(BaseModule):
         Raises:
             ValueError: see ``check_lr_guidance``.
         """
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels, model_name='DGF')
         guidance_lr = F.avg_pool2d(guidance, self.scale)
         guide_hr = self.guide_map(guidance)
         guide_lr = self.guide_map(guidance_lr)

@@ -9,9 +9,9 @@ from typing import Sequence
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -28,7 +28,7 @@ def _three_layer_cnn(in_channels: int, widths: Sequence[int],
 
 
 @MODELS.register_module()
-class DJF(BaseModule):
+class DJF(BaseGenerator):
     """Deep joint filter: two feature CNNs (target, guidance) and a fusion CNN.
 
     Li et al., "Deep Joint Image Filtering", ECCV 2016.
@@ -79,10 +79,8 @@ class DJF(BaseModule):
                  fusion_kernels: Sequence[int] = (9, 1, 5),
                  upsample_mode: str = 'bicubic',
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(scale, init_cfg=init_cfg)
         name = type(self).__name__
-        if scale not in self.supported_scales:
-            raise ValueError(f'{name} supports scales {self.supported_scales}, found {scale}')
         if guidance_channels < 1:
             raise ValueError(f'{name} needs guidance_channels >= 1, found {guidance_channels}')
         if (len(branch_channels) != 3 or len(branch_kernels) != 3 or len(fusion_channels) != 2
@@ -108,8 +106,6 @@ class DJF(BaseModule):
         Raises:
             ValueError: see ``check_lr_guidance``.
         """
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name=type(self).__name__)
         target = interpolate_lr(lr, self.scale, self.upsample_mode)
         return self.cnn_f(torch.cat([self.cnn_t(target), self.cnn_g(guidance)], dim=1))
 

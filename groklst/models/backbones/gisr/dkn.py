@@ -5,9 +5,9 @@ from typing import Sequence, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -92,7 +92,7 @@ def _combine(weight: torch.Tensor, residual: bool) -> torch.Tensor:
     return weight / weight.sum(dim=1, keepdim=True)
 
 
-class _DeformableKernelBase(BaseModule):
+class _DeformableKernelBase(BaseGenerator):
     uses_guidance = True
     model_kind = 'gisr'
     supported_scales = (2, 4, 8)
@@ -101,9 +101,6 @@ class _DeformableKernelBase(BaseModule):
 
     def _setup(self, scale: int, guidance_channels: int, kernel_size: int,
                widths: Sequence[int], residual: bool) -> Tuple[int, int, int]:
-        if scale not in self.supported_scales:
-            raise ValueError(f'{type(self).__name__} supports scales {self.supported_scales}, '
-                             f'found {scale}')
         if kernel_size < 1 or kernel_size % 2 == 0:
             raise ValueError(f'kernel_size must be odd and positive, found {kernel_size}')
         if len(widths) != 3:
@@ -172,7 +169,7 @@ class DKN(_DeformableKernelBase):
                  widths: Sequence[int] = (32, 64, 128),
                  residual: bool = True,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(scale, init_cfg=init_cfg)
         c1, c2, c3 = self._setup(scale, guidance_channels, kernel_size, widths, residual)
         specs = [(c1, 7, 1, True), (c1, 2, 1, False), (c2, 5, 2, True), (c2, 2, 2, False),
                  (c3, 5, 4, True), (c3, 3, 4, False), (c3, 3, 4, False)]
@@ -182,8 +179,6 @@ class DKN(_DeformableKernelBase):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """(B, 1, h, w) normalized LR LST + (B, K, s*h, s*w) guidance -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name=type(self).__name__)
         up = interpolate_lr(lr, self.scale, 'bicubic')
         top, bottom = self.PAD
         pad = (top, bottom, top, bottom)
@@ -216,7 +211,7 @@ class FDKN(_DeformableKernelBase):
                  widths: Sequence[int] = (32, 64, 128),
                  residual: bool = True,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(scale, init_cfg=init_cfg)
         c1, c2, c3 = self._setup(scale, guidance_channels, kernel_size, widths, residual)
         specs = [(c1, 3, 1, True), (c1, 3, 1, False), (c2, 3, 1, True), (c2, 3, 1, False),
                  (c3, 3, 1, True), (c3, 3, 1, False)]
@@ -226,8 +221,6 @@ class FDKN(_DeformableKernelBase):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """(B, 1, h, w) normalized LR LST + (B, K, s*h, s*w) guidance -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name=type(self).__name__)
         up = interpolate_lr(lr, self.scale, 'bicubic')
         w_img, o_img = self.image_kernel(F.pixel_unshuffle(guidance, self.scale))
         w_lst, o_lst = self.lst_kernel(F.pixel_unshuffle(up, self.scale))

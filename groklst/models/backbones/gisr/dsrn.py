@@ -4,9 +4,9 @@ for Depth Map Super-Resolution", IEEE TIP 2019), for guided LST downscaling."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.models.layers.window_attention import pad_to_multiple
 from groklst.registry import MODELS
 
@@ -22,7 +22,7 @@ def _up(cin: int, cout: int) -> nn.Sequential:
 
 
 @MODELS.register_module()
-class DSRN(BaseModule):
+class DSRN(BaseGenerator):
     """Residual U-Net with an input (LST) pyramid and a guidance pyramid (DepthSR-Net).
 
     Guo, Li, Guo, Cong, Fu and Han, "Hierarchical Features Driven Residual Learning for Depth
@@ -69,9 +69,7 @@ class DSRN(BaseModule):
 
     def __init__(self, scale: int, guidance_channels: int, n_feats: int = 64,
                  n_levels: int = 4, init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'DSRN supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_levels < 1:
             raise ValueError(f'n_levels must be >= 1, found {n_levels}')
         self.scale = scale
@@ -97,7 +95,6 @@ class DSRN(BaseModule):
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """Normalized LR LST (B, 1, h, w) + guidance (B, K, s*h, s*w) -> residual (B, 1, s*h,
         s*w) to add to the bicubic-upsampled LR."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels, model_name='DSRN')
         x = interpolate_lr(lr, self.scale, 'bicubic')
         multiple = 2 ** self.n_levels
         x, (h, w) = pad_to_multiple(x, multiple, mode='replicate')

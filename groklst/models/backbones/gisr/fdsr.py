@@ -5,10 +5,10 @@ from typing import Optional, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import PixelShuffleUpsampler, default_conv
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -80,7 +80,7 @@ class OctaveConv(nn.Module):
 
 
 @MODELS.register_module()
-class FDSR(BaseModule):
+class FDSR(BaseGenerator):
     """FDSR: fast depth SR with a high-frequency guidance branch and multi-scale residual blocks.
 
     He et al., "Towards Fast and Accurate Real-World Depth Super-Resolution: Benchmark Dataset
@@ -126,9 +126,7 @@ class FDSR(BaseModule):
                  num_feats: int = 32,
                  unshuffle: int = 4,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'FDSR supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if unshuffle < 2 or unshuffle & (unshuffle - 1):
             raise ValueError(f'unshuffle must be a power of two >= 2, found {unshuffle}')
         self.scale = scale
@@ -153,8 +151,6 @@ class FDSR(BaseModule):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """(B, 1, h, w) normalized LR LST + (B, K, s*h, s*w) guidance -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name=type(self).__name__)
         if guidance.shape[-2] % self.unshuffle or guidance.shape[-1] % self.unshuffle:
             raise ValueError(f'FDSR needs an HR size divisible by {self.unshuffle}, found '
                              f'{tuple(guidance.shape[-2:])}')

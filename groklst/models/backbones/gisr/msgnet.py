@@ -6,9 +6,9 @@ from typing import List
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -53,7 +53,7 @@ def _conv_prelu(in_channels: int, out_channels: int, kernel_size: int) -> nn.Seq
 
 
 @MODELS.register_module()
-class MSGNet(BaseModule):
+class MSGNet(BaseGenerator):
     """Multi-scale guided network for guided super-resolution of LST.
 
     Hui, Loy and Tang, "Depth Map Super-Resolution by Deep Multi-Scale Guidance", ECCV 2016.
@@ -110,9 +110,7 @@ class MSGNet(BaseModule):
     def __init__(self, scale: int, guidance_channels: int = 10, channels: int = 32,
                  lst_stem_channels: int = 64, guide_stem_channels: int = 49,
                  blur_kernel: int = 15, blur_sigma: float = 5.0, init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'MSGNet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if guidance_channels < 1:
             raise ValueError(f'MSGNet needs guidance_channels >= 1, found {guidance_channels}')
         self.scale = scale
@@ -151,8 +149,6 @@ class MSGNet(BaseModule):
         Raises:
             ValueError: see ``check_lr_guidance``.
         """
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name='MSGNet')
         guide_feats = self._guidance_pyramid(guidance)
         x = self.lst_stem(lr - self.low_pass(lr))
         for i, (up, fuse) in enumerate(zip(self.up, self.fuse)):

@@ -6,9 +6,8 @@ from typing import List, Sequence, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import default_conv
 from groklst.models.layers.pac import PacConvTranspose2d
 from groklst.registry import MODELS
@@ -36,7 +35,7 @@ def _conv_stack(channels: Sequence[int], kernel_size: int) -> nn.Sequential:
 
 
 @MODELS.register_module()
-class PacJointUpsample(BaseModule):
+class PacJointUpsample(BaseGenerator):
     """PAC joint upsampling: LR LST is lifted x2 at a time by guided PAC transposed convs.
 
     Su et al., "Pixel-Adaptive Convolutional Neural Networks", CVPR 2019 (joint depth
@@ -96,10 +95,7 @@ class PacJointUpsample(BaseModule):
                  f_sz_1: int = 5,
                  f_sz_2: int = 5,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'PacJointUpsample supports scales {self.supported_scales}, '
-                             f'found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if min(n_t_layers, n_g_layers, n_f_layers) < 1:
             raise ValueError('n_t_layers, n_g_layers and n_f_layers must be >= 1, found '
                              f'{(n_t_layers, n_g_layers, n_f_layers)}')
@@ -125,8 +121,6 @@ class PacJointUpsample(BaseModule):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """(B, 1, h, w) normalized LR LST + (B, K, s*h, s*w) guidance -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name=type(self).__name__)
         h, w = lr.shape[-2:]
         feat = self.branch_t(lr)
         guide_feat = self.branch_g(guidance)

@@ -10,9 +10,9 @@ Pixel-to-Pixel Transformation", ICCV 2019).
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 #: Weight-decay factors of the (spatial, colour/guidance, head) parts in the authors' code.
@@ -100,7 +100,7 @@ class PixTransformMLP(nn.Module):
 
 
 @MODELS.register_module()
-class PixTransformNet(BaseModule):
+class PixTransformNet(BaseGenerator):
     """Supervised PixTransform generator (the network of de Lutio et al., ICCV 2019, trained
     across tiles instead of fitted per image).
 
@@ -139,10 +139,7 @@ class PixTransformNet(BaseModule):
 
     def __init__(self, scale: int, guidance_channels: int = 10, hidden: int = 32,
                  width: int = 2048, kernel_size: int = 1, upsample_mode: str = 'bicubic', init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'PixTransformNet supports scales {self.supported_scales}, '
-                             f'found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if guidance_channels < 1:
             raise ValueError(f'PixTransformNet needs guidance_channels >= 1, '
                              f'found {guidance_channels}')
@@ -157,6 +154,4 @@ class PixTransformNet(BaseModule):
         Raises:
             ValueError: see ``check_lr_guidance``.
         """
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name='PixTransformNet')
         return self.mlp(guidance, interpolate_lr(lr, self.scale, self.upsample_mode))

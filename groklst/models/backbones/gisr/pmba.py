@@ -5,9 +5,8 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import CALayer, DenseProjection, projection_conv
 from groklst.models.layers.window_attention import pad_to_multiple
 from groklst.registry import MODELS
@@ -112,7 +111,7 @@ class MBAStage(nn.Module):
 
 
 @MODELS.register_module()
-class PMBANet(BaseModule):
+class PMBANet(BaseGenerator):
     """PMBA-Net: progressive multi-branch aggregation with back-projection.
 
     Ye, Sun, Wang, Yang, Xu, Li and Li, "PMBANet: Progressive Multi-Branch Aggregation Network
@@ -159,9 +158,7 @@ class PMBANet(BaseModule):
     def __init__(self, scale: int, guidance_channels: int, n_feats: int = 64,
                  guide_feats: int = 256, num_stages: int = None, n_units: int = 4,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'PMBANet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if num_stages is None:
             num_stages = int(math.log2(scale)) + 1
         if num_stages < 1 or n_units < 1:
@@ -184,8 +181,6 @@ class PMBANet(BaseModule):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """Normalized LR LST (B, 1, h, w) + guidance (B, K, s*h, s*w) -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name='PMBANet')
         lr, (h, w) = pad_to_multiple(lr, 4, mode='replicate')
         guidance, _ = pad_to_multiple(guidance, 4 * self.scale, mode='replicate')
         x = self.lst_head(lr)

@@ -5,11 +5,11 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.layers.attention import SpatialAttention
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import CALayer, PixelShuffleUpsampler, RCAB, default_conv
+from groklst.models.layers.attention import SpatialAttention
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
@@ -95,7 +95,7 @@ class StructureAttention(nn.Module):
 
 
 @MODELS.register_module()
-class RSAG(BaseModule):
+class RSAG(BaseGenerator):
     """RSAG: recurrent structure attention guidance.
 
     Yuan, Jiang, Zhang, Wang, Ji and Li, "Recurrent Structure Attention Guidance for Depth
@@ -149,9 +149,7 @@ class RSAG(BaseModule):
 
     def __init__(self, scale: int, guidance_channels: int, n_feats: int = 16,
                  n_blocks: int = 30, init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'RSAG supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.scale = scale
         self.guidance_channels = guidance_channels
         phases = int(math.log2(scale))
@@ -204,7 +202,6 @@ class RSAG(BaseModule):
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """Normalized LR LST (B, 1, h, w) + guidance (B, K, s*h, s*w) -> residual (B, 1, s*h,
         s*w) to add to the bicubic-upsampled LR."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels, model_name='RSAG')
         lr_up = interpolate_lr(lr, self.scale, 'bicubic')
         hf, lf = self.edge(lr_up)
         skips, bottom = self._encode(self.head(hf))

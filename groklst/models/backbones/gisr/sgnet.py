@@ -4,9 +4,8 @@ downscaling."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import CALayer, DenseProjection, ResBlock, ResidualGroup, default_conv
 from groklst.registry import MODELS
 
@@ -265,7 +264,7 @@ class GradientCalibration(nn.Module):
 
 
 @MODELS.register_module()
-class SGNet(BaseModule):
+class SGNet(BaseGenerator):
     """SGNet: structure guidance via gradient and frequency awareness.
 
     Wang, Yan, Yang, Zhou, Luo and Sun, "SGNet: Structure Guided Network via Gradient-Frequency
@@ -308,9 +307,7 @@ class SGNet(BaseModule):
     def __init__(self, scale: int, guidance_channels: int, n_feats: int = 40,
                  n_resblocks: int = 6, n_tail_blocks: int = 8, n_gcm_blocks: int = 4,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'SGNet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_feats % 2:
             raise ValueError(f'n_feats must be even, found {n_feats}')
         self.scale = scale
@@ -340,7 +337,6 @@ class SGNet(BaseModule):
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """Normalized LR LST (B, 1, h, w) + guidance (B, K, s*h, s*w) -> residual (B, 1, s*h,
         s*w) to add to the bicubic-upsampled LR."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels, model_name='SGNet')
         _, grad = self.gradient(lr, guidance)
         x0 = self.lst_head(lr)
         x1 = self.trunk[0](x0)

@@ -2,9 +2,8 @@
 Depth Super-Resolution", ACM MM 2022)."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import DenseProjection, ResBlock, ResidualGroup, default_conv
 from groklst.registry import MODELS
 
@@ -52,7 +51,7 @@ class SymmetricUncertaintyTransmission(nn.Module):
 
 
 @MODELS.register_module()
-class SUFT(BaseModule):
+class SUFT(BaseGenerator):
     """SUFT: LR LST trunk fed with uncertainty-gated HR guidance features.
 
     Shi et al., "Symmetric Uncertainty-Aware Feature Transmission for Depth Super-Resolution",
@@ -101,9 +100,7 @@ class SUFT(BaseModule):
                  n_tail_blocks: int = 8,
                  reduction: int = 16,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'SUFT supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.scale = scale
         self.guidance_channels = guidance_channels
         f = num_feats
@@ -124,8 +121,6 @@ class SUFT(BaseModule):
 
     def forward(self, lr: torch.Tensor, guidance: torch.Tensor) -> torch.Tensor:
         """(B, 1, h, w) normalized LR LST + (B, K, s*h, s*w) guidance -> (B, 1, s*h, s*w)."""
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels,
-                          model_name=type(self).__name__)
         feat = self.lst_groups[0](self.lst_in(lr))
         guide = self.guide_in(guidance)
         for bridge, guide_block, group in zip(self.bridges, self.guide_blocks,

@@ -4,14 +4,14 @@ import math
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import check_lr_guidance, interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
 @MODELS.register_module()
-class SVLRM(BaseModule):
+class SVLRM(BaseGenerator):
     """Spatially variant linear representation model for guided LST downscaling.
 
     Pan et al., "Spatially Variant Linear Representation Models for Joint Filtering",
@@ -57,9 +57,7 @@ class SVLRM(BaseModule):
 
     def __init__(self, scale: int, guidance_channels: int = 10, channels: int = 64,
                  num_layers: int = 12, upsample_mode: str = 'bicubic', init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'SVLRM supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if guidance_channels < 1:
             raise ValueError(f'SVLRM needs guidance_channels >= 1, found {guidance_channels}')
         if num_layers < 2:
@@ -84,7 +82,6 @@ class SVLRM(BaseModule):
         Raises:
             ValueError: see ``check_lr_guidance``.
         """
-        check_lr_guidance(lr, guidance, self.scale, self.guidance_channels, model_name='SVLRM')
         target = interpolate_lr(lr, self.scale, self.upsample_mode)
         coef = self.coefficients(torch.cat([target, guidance], dim=1))
         alpha, beta = coef[:, :-1], coef[:, -1:]

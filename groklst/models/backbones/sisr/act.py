@@ -5,8 +5,8 @@ from typing import Optional
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import (Mlp, MultiHeadAttention, PixelShuffleUpsampler, ResBlock,
                                    ResidualGroup, default_conv, pad_to_multiple)
 from groklst.registry import MODELS
@@ -83,7 +83,7 @@ class CrossScaleTokenAttention(nn.Module):
 
 
 @MODELS.register_module()
-class ACT(BaseModule):
+class ACT(BaseGenerator):
     """ACT: parallel RCAN and transformer branches fused at every stage.
 
     Yoo et al., "Enriched CNN-Transformer Feature Aggregation Networks for Super-Resolution",
@@ -143,9 +143,7 @@ class ACT(BaseModule):
                  expansion_ratio: int = 4,
                  dropout_rate: float = 0.0,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'ACT supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_feats % 2:
             raise ValueError(f'n_feats must be even (the tokens are split in halves), found '
                              f'{n_feats}')

@@ -2,8 +2,8 @@
 Super-Resolution", IEEE Transactions on Emerging Topics in Computational Intelligence 2024)."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import OneStepUpsampler, default_conv
 from groklst.registry import MODELS
 
@@ -111,7 +111,7 @@ class CFGNGroup(nn.Module):
 
 
 @MODELS.register_module()
-class CFGN(BaseModule):
+class CFGN(BaseGenerator):
     """CFGN: a light network of context-feature-guided distillation blocks.
 
     Dai et al., "CFGN: A Lightweight Context Feature Guided Network for Image
@@ -158,9 +158,7 @@ class CFGN(BaseModule):
                  dilation: int = 3,
                  groups: int = 32,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'CFGN supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if block_type not in BLOCK_TYPES or act not in ACTS:
             raise ValueError(f'block_type must be one of {BLOCK_TYPES} and act one of {ACTS}, '
                              f'found {block_type!r}, {act!r}')

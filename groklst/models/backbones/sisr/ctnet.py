@@ -5,8 +5,8 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import default_conv
 from groklst.registry import MODELS
 
@@ -130,7 +130,7 @@ class PixelAttention(nn.Module):
 
 
 @MODELS.register_module()
-class CTNet(BaseModule):
+class CTNet(BaseGenerator):
     """CTNet: lightweight contextual transformation network for remote-sensing SR.
 
     Wang et al., "Contextual Transformation Network for Lightweight Remote Sensing Image
@@ -178,9 +178,7 @@ class CTNet(BaseModule):
                  up_feats: int = 24,
                  n_blocks: int = 16,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'CTNet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_blocks < 1 or n_feats < n_blocks or n_feats % n_blocks:
             raise ValueError(f'CTNet needs n_feats to be a positive multiple of n_blocks, '
                              f'found n_feats={n_feats}, n_blocks={n_blocks}')

@@ -4,14 +4,14 @@ from typing import List
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import DenseProjection, default_conv
 from groklst.registry import MODELS
 
 
 @MODELS.register_module()
-class DBPN(BaseModule):
+class DBPN(BaseGenerator):
     """Dense deep back-projection network (D-DBPN), parameterized by the scale.
 
     Haris et al., "Deep Back-Projection Networks for Super-Resolution", CVPR 2018.
@@ -56,9 +56,7 @@ class DBPN(BaseModule):
                  base_channels: int = 64,
                  num_stages: int = 7,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'DBPN supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if num_stages < 1:
             raise ValueError(f'DBPN needs num_stages >= 1, found {num_stages}')
         c = base_channels

@@ -2,8 +2,8 @@
 Lightweight Image Super-Resolution", IEEE TIM 2023)."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import (Mlp, OneStepUpsampler, default_conv, pad_to_multiple,
                                    window_partition, window_reverse)
 from groklst.registry import MODELS
@@ -124,7 +124,7 @@ def _fuse(in_channels: int, out_channels: int) -> nn.Sequential:
 
 
 @MODELS.register_module()
-class DCTLSA(BaseModule):
+class DCTLSA(BaseGenerator):
     """DCTLSA: densely connected linear-self-attention transformer blocks.
 
     Zeng et al., "Densely Connected Transformer With Linear Self-Attention for Lightweight
@@ -171,9 +171,7 @@ class DCTLSA(BaseModule):
                  window_size: int = 16,
                  mlp_ratio: float = 2.0,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'DCTLSA supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if num_modules < 1:
             raise ValueError(f'num_modules must be >= 1, found {num_modules}')
         self.fea_conv = default_conv(in_channels, nf, 3)

@@ -2,14 +2,14 @@
 Super-Resolution", CVPRW 2017)."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import PixelShuffleUpsampler, ResBlock, default_conv
 from groklst.registry import MODELS
 
 
 @MODELS.register_module()
-class EDSR(BaseModule):
+class EDSR(BaseGenerator):
     """EDSR: a BN-free residual trunk at LR followed by a pixel-shuffle upsampler.
 
     Lim et al., "Enhanced Deep Residual Networks for Single Image Super-Resolution",
@@ -55,9 +55,7 @@ class EDSR(BaseModule):
                  res_scale: float = 1.0,
                  kernel_size: int = 3,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'EDSR supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.head = default_conv(in_channels, n_feats, kernel_size)
         self.body = nn.Sequential(
             *[ResBlock(n_feats, kernel_size, res_scale=res_scale) for _ in range(n_resblocks)],

@@ -4,8 +4,8 @@ edge-guided attention-based network", ISPRS Journal of Photogrammetry and Remote
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import PixelShuffleUpsampler, ResBlock, default_conv
 from groklst.models.layers.attention import SpatialAttention
 from groklst.registry import MODELS
@@ -118,7 +118,7 @@ class REG(nn.Module):
 
 
 @MODELS.register_module()
-class EGASR(BaseModule):
+class EGASR(BaseGenerator):
     """EGASR: edge-guided attention-based SR network for cross-sensor remote-sensing imagery.
 
     Qiu, Shen, Yue and Zheng, "Cross-sensor remote sensing imagery super-resolution via an
@@ -165,9 +165,7 @@ class EGASR(BaseModule):
                  n_resblocks: int = 16,
                  kernel_size: int = 3,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'EGASR supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.head = default_conv(in_channels, n_feats, kernel_size)
         self.conv = default_conv(n_feats, n_feats, kernel_size)
         self.gamma = nn.Parameter(torch.zeros(1))

@@ -9,9 +9,9 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 from torch.nn.utils.parametrizations import weight_norm
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import default_conv
 from groklst.registry import MODELS
 
@@ -88,7 +88,7 @@ class _GroupedShuffleUpsampler(nn.Sequential):
 
 
 @MODELS.register_module()
-class FENet(BaseModule):
+class FENet(BaseGenerator):
     """FENet: a light SR network of frequency-based enhancement blocks.
 
     Behjati et al., "Frequency-Based Enhancement Network for Efficient Super-Resolution",
@@ -130,9 +130,7 @@ class FENet(BaseModule):
                  n_blocks: int = 12,
                  group: int = 4,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'FENet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_feats % 2 or n_feats % group:
             raise ValueError(f'n_feats must be even and divisible by group {group}, found '
                              f'{n_feats}')

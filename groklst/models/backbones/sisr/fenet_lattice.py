@@ -8,8 +8,8 @@ from typing import List
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import CALayer, OneStepUpsampler, default_conv
 from groklst.registry import MODELS
 
@@ -123,7 +123,7 @@ class BackwardFusion(nn.Module):
 
 
 @MODELS.register_module()
-class FeNet(BaseModule):
+class FeNet(BaseGenerator):
     """FeNet: lightweight feature enhancement network for remote-sensing SR.
 
     Wang et al., "FeNet: Feature Enhancement Network for Lightweight Remote-Sensing Image
@@ -165,9 +165,7 @@ class FeNet(BaseModule):
                  n_blocks: int = 4,
                  reduction: int = 8,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'FeNet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_feats % 2 or n_blocks < 2:
             raise ValueError(f'FeNet needs an even n_feats and n_blocks >= 2, found '
                              f'{n_feats} and {n_blocks}')

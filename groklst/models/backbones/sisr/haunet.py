@@ -5,8 +5,8 @@ from typing import List, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import LayerNorm2d, OneStepUpsampler, default_conv, pad_to_multiple
 from groklst.registry import MODELS
 
@@ -148,7 +148,7 @@ class CrossScaleInteraction(nn.Module):
 
 
 @MODELS.register_module()
-class HAUNet(BaseModule):
+class HAUNet(BaseGenerator):
     """HAUNet: a hybrid (channel + spatial) attention U-shaped network for remote-sensing SR.
 
     Wang et al., "Hybrid Attention-Based U-Shaped Network for Remote Sensing Image
@@ -202,9 +202,7 @@ class HAUNet(BaseModule):
                  dec_blk_nums: Sequence[int] = (5, 5),
                  heads: Sequence[int] = (1, 2, 4),
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'HAUNet supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if len(enc_blk_nums) != 2 or len(dec_blk_nums) != 2 or len(heads) != 3:
             raise ValueError('HAUNet has two encoder/decoder levels and three head counts, '
                              f'found {enc_blk_nums}, {dec_blk_nums}, {heads}')

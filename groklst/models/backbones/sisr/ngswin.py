@@ -6,8 +6,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import (init_transformer_weights, Mlp, WindowAttention, default_conv, shifted_window_mask,
                                    window_partition, window_reverse)
 from groklst.registry import MODELS
@@ -170,7 +170,7 @@ def _maxpool_tokens(x: torch.Tensor, size: Size) -> torch.Tensor:
 
 
 @MODELS.register_module()
-class NGswin(BaseModule):
+class NGswin(BaseGenerator):
     """NGswin: an N-gram Swin U-shaped encoder-decoder for lightweight SR.
 
     Choi et al., "N-Gram in Swin Transformers for Efficient Lightweight Image
@@ -246,9 +246,7 @@ class NGswin(BaseModule):
                  attn_drop_rate: float = 0.0,
                  drop_path_rate: float = 0.0,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'NGswin supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         n_stages = len(depths)
         if len(num_heads) != n_stages or len(ngrams) != n_stages + 1:
             raise ValueError(f'need len(num_heads) == len(depths) == len(ngrams) - 1, found '

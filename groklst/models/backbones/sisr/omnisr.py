@@ -3,8 +3,8 @@ Super-Resolution", CVPR 2023)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import (LayerNorm2d, OneStepUpsampler, WindowAttention,
                                    default_conv, grid_partition, grid_reverse, pad_to_multiple,
                                    window_partition, window_reverse)
@@ -194,7 +194,7 @@ class OmniSAGroup(nn.Module):
 
 
 @MODELS.register_module()
-class OmniSR(BaseModule):
+class OmniSR(BaseGenerator):
     """Omni-SR: omni self-attention groups (spatial + channel, local + global).
 
     Wang et al., "Omni Aggregation Networks for Lightweight Image Super-Resolution", CVPR 2023.
@@ -239,9 +239,7 @@ class OmniSR(BaseModule):
                  window_size: int = 8,
                  with_pe: bool = True,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'OmniSR supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if num_feat % 4:
             raise ValueError(f'num_feat must be divisible by 4 (heads), found {num_feat}')
         self.scale = scale

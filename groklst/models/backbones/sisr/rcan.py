@@ -2,14 +2,14 @@
 Channel Attention Networks", ECCV 2018)."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import PixelShuffleUpsampler, ResidualGroup, default_conv
 from groklst.registry import MODELS
 
 
 @MODELS.register_module()
-class RCAN(BaseModule):
+class RCAN(BaseGenerator):
     """RCAN: residual-in-residual trunk of channel-attention blocks, pixel-shuffle upsampler.
 
     Zhang et al., "Image Super-Resolution Using Very Deep Residual Channel Attention Networks",
@@ -55,10 +55,7 @@ class RCAN(BaseModule):
                  kernel_size: int = 3,
                  res_scale: float = 1.0,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'{type(self).__name__} supports scales {self.supported_scales}, '
-                             f'found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.head = default_conv(in_channels, n_feats, kernel_size)
         self.body = nn.Sequential(
             *[ResidualGroup(n_feats, n_resblocks, kernel_size, reduction, res_scale=res_scale)

@@ -2,15 +2,15 @@
 CVPR 2018)."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import PixelShuffleUpsampler, default_conv
 from groklst.models.layers.dense import ResidualDenseBlock
 from groklst.registry import MODELS
 
 
 @MODELS.register_module()
-class RDN(BaseModule):
+class RDN(BaseGenerator):
     """RDN: residual dense blocks with global feature fusion, pixel-shuffle upsampler.
 
     Zhang et al., "Residual Dense Network for Image Super-Resolution", CVPR 2018.
@@ -53,9 +53,7 @@ class RDN(BaseModule):
                  growth: int = 64,
                  kernel_size: int = 3,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'RDN supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if n_blocks < 1:
             raise ValueError(f'RDN needs n_blocks >= 1, found {n_blocks}')
         self.sfe1 = default_conv(in_channels, n_feats, kernel_size)

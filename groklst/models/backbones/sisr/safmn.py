@@ -3,8 +3,8 @@ Super-Resolution", ICCV 2023)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import LayerNorm2d, OneStepUpsampler, default_conv, pad_to_multiple
 from groklst.registry import MODELS
 
@@ -76,7 +76,7 @@ class FeatureMixingModule(nn.Module):
 
 
 @MODELS.register_module()
-class SAFMN(BaseModule):
+class SAFMN(BaseGenerator):
     """SAFMN: a light SR network of spatially-adaptive feature modulation blocks.
 
     Sun et al., "Spatially-Adaptive Feature Modulation for Efficient Image Super-Resolution",
@@ -117,9 +117,7 @@ class SAFMN(BaseModule):
                  ffn_scale: float = 2.0,
                  n_levels: int = 4,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'SAFMN supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.scale = scale
         self.min_size = 2 ** (n_levels - 1)
         self.to_feat = default_conv(in_channels, dim, 3)

@@ -2,8 +2,8 @@
 Super-Resolution", CVPR 2019)."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import PixelShuffleUpsampler, default_conv
 from groklst.models.layers.soca import SecondOrderChannelAttention
 from groklst.registry import MODELS
@@ -113,7 +113,7 @@ class _PlainResBlock(nn.Module):
 
 
 @MODELS.register_module()
-class SAN(BaseModule):
+class SAN(BaseGenerator):
     """SAN: second-order attention network with a non-locally enhanced residual group.
 
     Dai et al., "Second-Order Attention Network for Single Image Super-Resolution", CVPR 2019.
@@ -164,9 +164,7 @@ class SAN(BaseModule):
                  sqrt_iters: int = 5,
                  nonlocal_grid: int = 2,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'SAN supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         self.head = default_conv(in_channels, n_feats, kernel_size)
         self.non_local = RegionNonLocal(n_feats, n_feats // 8, nonlocal_grid)
         self.groups = nn.ModuleList([

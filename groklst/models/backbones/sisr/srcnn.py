@@ -4,14 +4,14 @@ from typing import Sequence
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
-from groklst.models.downscalers.downscaler import interpolate_lr
+from groklst.models.backbones.base import BaseGenerator
+from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 
 
 @MODELS.register_module()
-class SRCNN(BaseModule):
+class SRCNN(BaseGenerator):
     """SRCNN: patch extraction, non-linear mapping and reconstruction on the interpolated input.
 
     Dong et al., "Image Super-Resolution Using Deep Convolutional Networks", IEEE TPAMI 2016.
@@ -55,9 +55,7 @@ class SRCNN(BaseModule):
                  kernel_sizes: Sequence[int] = (9, 5, 5),
                  upsample_mode: str = 'bicubic',
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'SRCNN supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if len(channels) != 2 or len(kernel_sizes) != 3:
             raise ValueError('SRCNN needs two hidden widths and three kernel sizes, found '
                              f'{tuple(channels)} and {tuple(kernel_sizes)}')

@@ -2,8 +2,8 @@
 CVPR 2019)."""
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import default_conv, projection_conv
 from groklst.registry import MODELS
 
@@ -62,7 +62,7 @@ class FeedbackBlock(nn.Module):
 
 
 @MODELS.register_module()
-class SRFBN(BaseModule):
+class SRFBN(BaseGenerator):
     """SRFBN: a recurrent feedback block unrolled over T steps.
 
     Li et al., "Feedback Network for Image Super-Resolution", CVPR 2019.
@@ -105,9 +105,7 @@ class SRFBN(BaseModule):
                  num_groups: int = 6,
                  num_steps: int = 4,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'SRFBN supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if num_groups < 1 or num_steps < 1:
             raise ValueError('SRFBN needs num_groups >= 1 and num_steps >= 1, found '
                              f'{num_groups} and {num_steps}')

@@ -4,8 +4,8 @@ from typing import Sequence, Tuple
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
+from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import (init_transformer_weights, OneStepUpsampler, PixelShuffleUpsampler,
                                    SwinTransformerBlock, default_conv, pad_to_multiple)
 from groklst.registry import MODELS
@@ -79,7 +79,7 @@ class ResidualSwinGroup(nn.Module):
 
 
 @MODELS.register_module()
-class SwinIR(BaseModule):
+class SwinIR(BaseGenerator):
     """SwinIR: residual Swin Transformer groups between a shallow conv and an SR head.
 
     Liang et al., "SwinIR: Image Restoration Using Swin Transformer", ICCV Workshops 2021.
@@ -144,9 +144,7 @@ class SwinIR(BaseModule):
                  resi_connection: str = '1conv',
                  num_feat: int = 64,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        if scale not in self.supported_scales:
-            raise ValueError(f'SwinIR supports scales {self.supported_scales}, found {scale}')
+        super().__init__(scale, init_cfg=init_cfg)
         if upsampler not in UPSAMPLERS:
             raise ValueError(f'upsampler must be one of {UPSAMPLERS}, found {upsampler!r}')
         if resi_connection not in RESI_CONNECTIONS:
