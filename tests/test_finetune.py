@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from groklst.models.finetune.hooks import GradualUnfreezeHook
+from groklst.engine.hooks import GradualUnfreezeHook
 from groklst.models.finetune.strategies import (AdaptedLayer, BottleneckAdapter,
                                                 apply_finetune, count_parameters,
                                                 get_gradual_unfreezer, merge_lora)
