@@ -155,6 +155,7 @@ def test_list_models_json():
         assert rows[name]['paper']
     assert rows['bicubic']['kind'] == 'classic' and rows['bicubic']['params_x4'] == 0
     assert rows['bilinear']['kind'] == 'classic'
+    assert not {r['kind'] for r in rows.values()} & {'neck', 'head'}  # parts: --kind only
 
 
 def test_benchmark_zoo_schedule_options():

@@ -31,7 +31,8 @@ def build_part(cfg: PartCfg,
                kind: str,
                fixed: Mapping[str, Any],
                defaults: Optional[Mapping[str, Any]] = None,
-               owner: str = 'model') -> nn.Module:
+               owner: str = 'model',
+               base: Optional[type] = None) -> nn.Module:
     """Build a registered neck or head from ``cfg`` for a host network.
 
     Args:
@@ -44,12 +45,15 @@ def build_part(cfg: PartCfg,
             ``lsk_kernels``, ``pool_type``, ... so that ``block_types='C'`` and
             ``neck=dict(type='MoCoLSKCSBlock')`` build the same module).
         owner: host name used in error messages.
+        base: a class the part's class must derive from (e.g. the two-stage
+            :class:`~groklst.models.heads.base.BaseReconstructionHead` that ``MoCoLSKNet``
+            needs).
 
     Returns:
         The built module; ``cfg`` is not modified.
 
     Raises:
-        TypeError: ``cfg`` not a dict with a ``type``.
+        TypeError: ``cfg`` not a dict with a ``type``; a class not derived from ``base``.
         KeyError: the type is not registered.
         ValueError: the class is not of ``kind``, or ``cfg`` contradicts a fixed argument.
     """
@@ -58,6 +62,9 @@ def build_part(cfg: PartCfg,
     if found != kind:
         raise ValueError(f'{owner} needs a {kind} here, but {cls.__name__} is of kind {found!r}; '
                          f'see tools/analysis/list_models.py --kind {kind}')
+    if base is not None and not issubclass(cls, base):
+        raise TypeError(f'{owner} needs a {kind} derived from {base.__name__}, found '
+                        f'{cls.__name__}')
     built = dict(cfg)
     for key, value in fixed.items():
         if key in built and built[key] != value:

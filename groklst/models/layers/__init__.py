@@ -2,7 +2,8 @@
 attention, residual groups, DBPN projections, sub-pixel upsamplers, transformer blocks and LR/HR
 resampling.
 
-Blocks particular to one model live beside it (``backbones/mocolsk/``, ``backbones/sisr/*_blocks.py``).
+Blocks particular to one model live beside it (``backbones/mocolsk/``,
+``backbones/sisr/*_blocks.py``).
 """
 from .activation import build_activation
 from .attention import CALayer, SpatialAttention

@@ -112,8 +112,8 @@ class MoCoLSKBridge(nn.Module):
                  neck_defaults: Optional[Mapping[str, Any]] = None):
         super().__init__()
         self.up = DenseProjection(lst_dim, gui_dim, scale, up=True)
-        self.block = build_part(dict(type='MoCoLSKBlock') if neck is None else neck, 'neck', dict(dim=gui_dim), neck_defaults,
-                                owner='MoCoLSKNet')
+        self.block = build_part(dict(type='MoCoLSKBlock') if neck is None else neck, 'neck',
+                                dict(dim=gui_dim), neck_defaults, owner='MoCoLSKNet')
         self.down = DenseProjection(2 * gui_dim, lst_dim + gui_dim, scale, up=False)
 
     def forward(self, lst: torch.Tensor, gui: torch.Tensor) -> torch.Tensor:
@@ -196,7 +196,8 @@ class MoCoLSKNet(BaseGenerator):
             :class:`~groklst.models.backbones.base.BaseGenerator`).
         KeyError: an unregistered neck or head type.
         TypeError: a head that is not a
-            :class:`~groklst.models.heads.base.BaseReconstructionHead`.
+            :class:`~groklst.models.heads.base.BaseReconstructionHead` (two stages,
+            ``reconstruction`` and ``out``).
     """
 
     uses_guidance = True
@@ -286,11 +287,7 @@ class MoCoLSKNet(BaseGenerator):
             dict(type='UpProjectionHead') if head is None else head, 'head',
             dict(in_channels=width, out_channels=in_channels, scale=scale),
             dict(mid_channels=c, n_resblocks=n_resblocks, reduction=reduction),
-            owner='MoCoLSKNet')
-        if not isinstance(reconstruction_head, BaseReconstructionHead):
-            raise TypeError('MoCoLSKNet needs a reconstruction head with `reconstruction` and '
-                            '`out` stages (a BaseReconstructionHead), found '
-                            f'{type(reconstruction_head).__name__}')
+            owner='MoCoLSKNet', base=BaseReconstructionHead)
         # The head's two stages under the names of the GrokLST layout (checkpoint keys, module
         # paths of fine-tuning configs such as 'generator.head').
         self.reconstruction = reconstruction_head.reconstruction
