@@ -3,6 +3,6 @@
 # selective kernels, PPM pooling in the MCWG pathway) - a neck swap from config, no code.
 # Any registered neck works here (tools/analysis/list_models.py --kind neck); a list of four
 # configs sets one per level (deepest first). Not a paper configuration.
-# Everything else as ahmf_x4_4xb1-10k_groklst.py (paper size, 4 GPUs x batch 1).
-_base_ = ['./ahmf_x4_4xb1-10k_groklst.py']
+# Everything else as configs/gisr/ahmf/ahmf_x4_4xb1-10k_groklst.py (paper size, 4 GPUs x batch 1).
+_base_ = ['../../gisr/ahmf/ahmf_x4_4xb1-10k_groklst.py']
 model = dict(generator=dict(neck=dict(type='MoCoLSKBlock', pool_type='ppm')))
