@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from groklst.models.finetune.hooks import GradualUnfreezeHook
+from groklst.engine.hooks import GradualUnfreezeHook
 from groklst.models.finetune.strategies import (AdaptedLayer, BottleneckAdapter,
                                                 apply_finetune, count_parameters,
                                                 get_gradual_unfreezer, merge_lora)
@@ -84,6 +84,25 @@ def test_gradual_hook_drives_the_schedule_with_runner_iter():
     runner.iter = 5
     hook.before_train_iter(runner, 5)
     assert count_parameters(plain) == 113
+
+
+def test_gradual_unfreeze_hook_resolves_from_a_config_in_a_fresh_process():
+    """The Runner builds ``custom_hooks=[dict(type='GradualUnfreezeHook')]`` under
+    ``default_scope='groklst'``: the hook lives inside the HOOKS registry's locations
+    (``groklst.engine``), so nothing else has to be imported first."""
+    import subprocess
+    import sys
+    code = (
+        'import sys\n'
+        'from mmengine.registry import HOOKS, DefaultScope\n'
+        "DefaultScope.get_instance('finetune-test', scope_name='groklst')\n"
+        "assert 'groklst.models' not in sys.modules\n"
+        "hook = HOOKS.build(dict(type='GradualUnfreezeHook', groups=['head'], interval=3))\n"
+        'print(type(hook).__module__, type(hook).__name__, hook.interval)\n')
+    res = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ['groklst.engine.hooks', 'GradualUnfreezeHook', '3']
 
 
 def test_gradual_without_hook_raises_in_loss_mode():

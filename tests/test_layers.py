@@ -3,11 +3,13 @@ import pytest
 import torch
 import torch.nn as nn
 
-from groklst.models.layers import (CALayer, DenseProjection, DynamicMLPFusion, LSKBlock,
-                                   LSKSpatialSelection, MCWGPathway, MoCoLSKBlock,
-                                   PyramidPoolingTokens, RCAB, ResBlock, ResidualGroup,
-                                   build_activation, build_dynamic_mlp, default_conv,
-                                   per_sample_conv2d, projection_conv, pyramid_pool_tokens)
+from groklst.models.backbones.mocolsk import (DynamicMLPFusion, LSKBlock, LSKSpatialSelection,
+                                              MCWGPathway, PyramidPoolingTokens,
+                                              build_dynamic_mlp, pyramid_pool_tokens)
+from groklst.models.layers import (CALayer, DenseProjection, RCAB, ResBlock, ResidualGroup,
+                                   build_activation, default_conv, per_sample_conv2d,
+                                   projection_conv)
+from groklst.models.necks import MoCoLSKBlock
 
 
 @pytest.fixture(autouse=True)

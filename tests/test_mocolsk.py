@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from groklst.models.backbones.mocolsk_net import MoCoLSKNet
+from groklst.models.backbones.mocolsk import MoCoLSKNet
 from groklst.models.layers import CALayer
 
 SMALL = dict(base_dim=8, num_stages=2, n_resblocks=1)
@@ -74,23 +74,25 @@ def test_generated_kernels_differ_per_sample():
     assert w.requires_grad and not torch.allclose(w[0], w[1])
 
 
+# The input checks are BaseGenerator's (check_lr_guidance): the messages name what was expected
+# and what was found.
 def test_wrong_guidance_channels():
     net = MoCoLSKNet(scale=2, guidance_channels=10, **SMALL)
-    with pytest.raises(ValueError, match=r'10.*found 3'):
+    with pytest.raises(ValueError, match=r'3 bands but MoCoLSKNet expects 10'):
         net(torch.randn(1, 1, 8, 8), torch.randn(1, 3, 16, 16))
 
 
 def test_wrong_guidance_size():
     net = MoCoLSKNet(scale=4, guidance_channels=3, **SMALL)
-    with pytest.raises(ValueError, match=r'\(32, 32\).*found \(16, 16\)'):
+    with pytest.raises(ValueError, match=r'is \(16, 16\) .*expected \(32, 32\) at scale 4'):
         net(torch.randn(1, 1, 8, 8), torch.randn(1, 3, 16, 16))
 
 
 def test_wrong_lr_channels_and_batch():
     net = MoCoLSKNet(scale=2, guidance_channels=3, **SMALL)
-    with pytest.raises(ValueError, match='found 2'):
+    with pytest.raises(ValueError, match=r'\(B, 1, h, w\), got \(1, 2, 8, 8\)'):
         net(torch.randn(1, 2, 8, 8), torch.randn(1, 3, 16, 16))
-    with pytest.raises(ValueError, match='batch'):
+    with pytest.raises(ValueError, match=r'B = 2 as the LR, got \(1, 3, 16, 16\)'):
         net(torch.randn(2, 1, 8, 8), torch.randn(1, 3, 16, 16))
 
 

@@ -12,13 +12,14 @@ import torch
 import torch.nn as nn
 from mmengine.config import Config
 
-from groklst.models.backbones.mocolsk_net import MoCoLSKNet
-from groklst.models.layers import CALayer, MoCoLSKBlock
-from groklst.models.layers.lsk import (ChannelSelection, IdentityFusion, LSKChannelSelection,
-                                       LSKCSMBlock, LSKMBlock, LSKSpatialSelection,
-                                       MoCoLSKCSBlock, MoCoLSKExBlock, SKMBlock,
-                                       build_fusion_block, canonical_block_type)
-from groklst.models.layers.pooling import PyramidPoolingTokens
+from groklst.models.backbones.mocolsk import (ChannelSelection, LSKChannelSelection,
+                                              LSKSpatialSelection, MoCoLSKNet,
+                                              PyramidPoolingTokens, block_type_neck,
+                                              canonical_block_type)
+from groklst.models.builder import build_part
+from groklst.models.layers import CALayer
+from groklst.models.necks import (IdentityFusion, LSKCSMBlock, LSKMBlock, MoCoLSKBlock,
+                                  MoCoLSKCSBlock, MoCoLSKExBlock, SKMBlock)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SMALL = dict(base_dim=8, num_stages=2, n_resblocks=1, reduction=4)
@@ -31,6 +32,12 @@ BLOCK_CLASSES = {
     'LSK-CS-M': LSKCSMBlock,
     'identity': IdentityFusion,
 }
+
+
+def build_fusion_block(block_type, dim, **hyper):
+    """The neck a ``block_types`` name stands for, built the way ``MoCoLSKNet`` builds it (its
+    fusion hyper-parameters handed to the neck where the neck takes them)."""
+    return build_part(block_type_neck(block_type), 'neck', dict(dim=dim), hyper)
 
 
 @pytest.fixture(autouse=True)

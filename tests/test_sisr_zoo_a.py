@@ -15,9 +15,9 @@ import torch.nn as nn
 from mmengine.config import Config
 
 from groklst.models.backbones.sisr.ctnet import ContextEnhancement
+from groklst.models.backbones.sisr.san_blocks import (SecondOrderChannelAttention,
+                                                      covariance_pool, newton_schulz_sqrtm)
 from groklst.models.layers import CALayer
-from groklst.models.layers.soca import (SecondOrderChannelAttention, covariance_pool,
-                                        newton_schulz_sqrtm)
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
 
@@ -155,6 +155,7 @@ def test_list_models_json():
         assert rows[name]['paper']
     assert rows['bicubic']['kind'] == 'classic' and rows['bicubic']['params_x4'] == 0
     assert rows['bilinear']['kind'] == 'classic'
+    assert not {r['kind'] for r in rows.values()} & {'neck', 'head'}  # parts: --kind only
 
 
 def test_benchmark_zoo_schedule_options():

@@ -1,5 +1,5 @@
 """Engine extensions (hooks, optimizer wrappers) registered in groklst's registries."""
-from .hooks import LSTVisualizationHook
+from .hooks import GradualUnfreezeHook, LSTVisualizationHook, RNGStateHook
 from .optim_wrappers import CPUBF16OptimWrapper
 
-__all__ = ['CPUBF16OptimWrapper', 'LSTVisualizationHook']
+__all__ = ['CPUBF16OptimWrapper', 'GradualUnfreezeHook', 'LSTVisualizationHook', 'RNGStateHook']

@@ -1,4 +1,5 @@
-"""Models: downscaling wrappers, generators (backbones), shared layers, losses, classic baselines,
-retrieval heads and fine-tuning strategies."""
+"""Models: downscaling wrappers, generators (backbones), fusion necks, reconstruction and
+regression heads, shared layers, losses, classic baselines, retrieval models and fine-tuning
+strategies."""
 from . import (backbones, classic, data_preprocessors, downscalers, finetune,  # noqa: F401
-               losses, retrievers)
+               heads, losses, necks, retrievers)

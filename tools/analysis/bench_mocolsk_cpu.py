@@ -14,10 +14,10 @@ import time
 import torch
 
 try:
-    from groklst.models.backbones.mocolsk_net import MoCoLSKNet
+    from groklst.models.backbones.mocolsk import MoCoLSKNet
 except ModuleNotFoundError:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
-    from groklst.models.backbones.mocolsk_net import MoCoLSKNet
+    from groklst.models.backbones.mocolsk import MoCoLSKNet
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -1,6 +1,6 @@
 """List every model of groklst: downscaling generators, classic baselines, retrieval heads.
 
-    python tools/analysis/list_models.py [--json] [--kind sisr|gisr|classic|retrieval]
+    python tools/analysis/list_models.py [--json] [--kind sisr|gisr|classic|retrieval|neck|head]
 
 For every generator registered in ``groklst.registry.MODELS`` (a class declaring
 ``model_kind``) it prints the kind, the supported scales, the parameter count of the model
@@ -14,6 +14,11 @@ x2/x4/x8 unless the class declares ``supported_scales``); their parameter count 
 model holds before any fit (0: nothing is learned from a training split). Retrieval models
 (kind ``retrieval``: tabular BT/WVC/LSE -> LST/LSE regressors) have no scale and their size
 depends on the inputs a config names, so they are listed with their paper only.
+
+The registered parts that a generator builds from config are listed only when asked for:
+``--kind neck`` (fusion necks, ``neck=dict(type=...)``) and ``--kind head`` (reconstruction heads,
+``head=dict(type=...)``, with their scales, and the retrieval regression head); their size depends
+on the host's widths, so no parameter count is given.
 """
 import argparse
 import inspect
@@ -62,6 +67,9 @@ def count_params(cls, scale: int = 4) -> int:
 #: Scales listed for per-scene sharpeners that do not declare ``supported_scales``.
 PER_SCENE_SCALES = (2, 4, 8)
 
+#: Kinds of registered parts (built inside a generator): listed only with ``--kind``.
+PART_KINDS = ('neck', 'head')
+
 
 def collect(kind: Optional[str] = None) -> List[Dict]:
     """Rows for all registered generators and per-scene sharpeners (sorted by kind, then name)
@@ -80,11 +88,13 @@ def collect(kind: Optional[str] = None) -> List[Dict]:
         model_kind = getattr(cls, 'model_kind', 'classic' if per_scene else None)
         if model_kind is None or (kind and model_kind != kind):
             continue  # wrappers, losses, data preprocessors; other kinds
+        if not kind and model_kind in PART_KINDS:
+            continue  # necks and heads only with --kind
         default_scales = PER_SCENE_SCALES if per_scene else ()
         scales = [int(s) for s in getattr(cls, 'supported_scales', default_scales)]
         row = dict(name=name, kind=model_kind, scales=scales, params_x4=None,
                    paper=getattr(cls, 'paper', ''), module=cls.__module__)
-        if 4 in scales:
+        if 4 in scales and model_kind not in PART_KINDS:
             try:
                 row['params_x4'] = count_params(cls, 4)
             except Exception as exc:  # noqa: BLE001  (report, keep listing the others)
@@ -107,7 +117,8 @@ def _fmt_params(n) -> str:
 def main(argv=None) -> List[Dict]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--json', action='store_true', help='print JSON instead of a table')
-    p.add_argument('--kind', help='only this kind (sisr, gisr, classic, retrieval)')
+    p.add_argument('--kind', help='only this kind (sisr, gisr, classic, retrieval; neck and head '
+                   'list the registered parts, which the full listing leaves out)')
     args = p.parse_args(argv)
     rows = collect(args.kind)
     if args.json:

@@ -1,5 +1,5 @@
 """Generators (backbones); importing a module registers it in ``groklst.registry.MODELS``."""
-from .mocolsk_net import MoCoLSKBridge, MoCoLSKNet
+from . import gisr, sisr
+from .mocolsk import MoCoLSKBridge, MoCoLSKNet
 
-__all__ = ['MoCoLSKBridge', 'MoCoLSKNet']
-from . import gisr, sisr  # noqa: F401,E402
+__all__ = ['MoCoLSKBridge', 'MoCoLSKNet', 'gisr', 'sisr']

@@ -12,7 +12,7 @@ One entry point, :func:`apply_finetune` (``model, cfg -> model``), selected by
     gradual unfreezing (Howard & Ruder, "Universal Language Model Fine-tuning", ACL 2018):
     ``groups`` lists module groups from the head backwards; group 0 trains from iteration 0
     and one more group is unfrozen every ``interval`` iterations (:class:`GradualUnfreezer`,
-    driven by :class:`groklst.models.finetune.hooks.GradualUnfreezeHook` in the Runner).
+    driven by :class:`groklst.engine.hooks.GradualUnfreezeHook` in the Runner).
 ``'adapter'``
     bottleneck adapters (Houlsby et al., "Parameter-Efficient Transfer Learning for NLP",
     ICML 2019): after each target Linear / Conv layer ``y -> y + W_up act(W_down y)`` with

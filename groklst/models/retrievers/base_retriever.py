@@ -14,6 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import BaseDataPreprocessor, BaseModel
 
+from groklst.models.heads.regression import RegressionHead
 from groklst.models.layers.activation import ActCfg, build_activation
 from groklst.registry import DATASETS, MODELS
 
@@ -60,7 +61,8 @@ def build_retrieval_preprocessor(cfg: Union[None, dict, nn.Module]) -> nn.Module
 class RegressionMLP(nn.Module):
     """Fully connected regression network (B, in_features) -> (B, out_features).
 
-    ``Linear -> act -> Dropout`` per hidden layer, then a linear output layer.
+    ``Linear -> act -> Dropout`` per hidden layer, then a linear output layer ``head``
+    (:class:`~groklst.models.heads.RegressionHead`).
 
     Args:
         in_features: F.
@@ -90,7 +92,7 @@ class RegressionMLP(nn.Module):
                 layers.append(nn.Dropout(float(dropout)))
         self.body = nn.Sequential(*layers)
         self.out_dim = sizes[-1]
-        self.head = nn.Linear(sizes[-1], int(out_features))
+        self.head = RegressionHead(sizes[-1], int(out_features))
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """Last hidden representation (B, hidden_sizes[-1]) (or the input without hidden

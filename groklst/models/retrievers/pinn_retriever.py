@@ -31,6 +31,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from groklst.models.heads.regression import RegressionHead
 from groklst.models.layers.activation import ActCfg
 from groklst.physics.planck import BandPlanck
 from groklst.physics.rte import rte_forward_torch
@@ -134,7 +135,7 @@ class PINNRetriever(Retriever):
         self.lst_range = (float(lst_range[0]), float(lst_range[1]))
         self.trunk = RegressionMLP(self.in_features, 1, hidden_sizes, act_cfg, dropout).body
         width = int(hidden_sizes[-1]) if len(hidden_sizes) else self.in_features
-        self.heads = nn.ModuleDict({k: nn.Linear(width, 1)
+        self.heads = nn.ModuleDict({k: RegressionHead(width, 1)
                                     for k in ('lst', 'tau', 'l_up', 'l_down')})
 
     def forward_normalized(self, z: torch.Tensor) -> torch.Tensor:

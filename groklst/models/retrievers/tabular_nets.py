@@ -12,6 +12,7 @@ import torch
 import torch.nn as nn
 from mmengine.model.weight_init import trunc_normal_
 
+from groklst.models.heads.regression import RegressionHead
 from groklst.models.layers.activation import ActCfg, build_activation
 from groklst.models.layers.transformer import MultiHeadAttention, Mlp
 from groklst.registry import MODELS
@@ -109,7 +110,7 @@ class TabularTransformer(nn.Module):
         self.blocks = nn.ModuleList(
             TabularTransformerBlock(dim, num_heads, mlp_ratio, dropout) for _ in range(depth))
         self.norm = nn.LayerNorm(dim)
-        self.head = nn.Linear(dim, out_features)
+        self.head = RegressionHead(dim, out_features)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """(B, F) -> (B, T)."""
@@ -158,7 +159,7 @@ class TabularCNN1d(nn.Module):
         self.in_features = int(in_features)
         self.body = nn.Sequential(*layers)
         self.fc = nn.Sequential(nn.Linear(c_in * in_features, hidden), build_activation(act_cfg))
-        self.head = nn.Linear(hidden, out_features)
+        self.head = RegressionHead(hidden, out_features)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """(B, F) -> (B, T)."""

@@ -1,12 +1,13 @@
 """AHMF (Zhong, Liu, Jiang, Zhao and Ji, "High-Resolution Depth Maps Imaging via
 Attention-Based Hierarchical Multi-Modal Fusion", IEEE TIP 2021)."""
 import math
-from typing import List
+from typing import Any, List, Mapping, Sequence, Union
 
 import torch
 import torch.nn as nn
 
 from groklst.models.backbones.base import BaseGenerator
+from groklst.models.builder import build_part, per_stage_cfgs
 from groklst.models.layers import ResBlock, default_conv
 from groklst.registry import MODELS
 
@@ -152,14 +153,19 @@ class AHMF(BaseGenerator):
         num_feats: feature width C (paper 64).
         reduction: MMAB squeeze ratio (paper 4).
         gru_layers: ConvGRU depth per direction (paper 2).
+        neck: None for AHMF's own fusion unit (gated convs, MMAB, residual unit) at every
+            level, or a registered fusion neck config (``groklst.models.necks``, e.g.
+            ``dict(type='MoCoLSKBlock')``) for every level, or a sequence of 4 configs, one per
+            level (deepest first); AHMF sets the neck's ``dim`` to ``num_feats``.
         init_cfg: MMEngine initialisation config.
 
     Shapes:
         lr (B, 1, h, w), guidance (B, K, s*h, s*w) -> (B, 1, s*h, s*w).
 
     Raises:
-        ValueError: unsupported scale; in ``forward`` inputs that :func:`check_lr_guidance`
-            rejects.
+        ValueError: unsupported scale; a ``neck`` that is not a neck or not one / 4 configs; in
+            ``forward`` inputs that :func:`check_lr_guidance` rejects.
+        KeyError: an unregistered ``neck`` type.
     """
 
     uses_guidance = True
@@ -175,6 +181,7 @@ class AHMF(BaseGenerator):
                  num_feats: int = 64,
                  reduction: int = 4,
                  gru_layers: int = 2,
+                 neck: Union[None, Mapping[str, Any], Sequence[Mapping[str, Any]]] = None,
                  init_cfg=None):
         super().__init__(scale, init_cfg=init_cfg)
         self.scale = scale
@@ -188,7 +195,12 @@ class AHMF(BaseGenerator):
         self.guide_in = nn.Sequential(_conv_prelu(guidance_channels, c), *down)
         self.lst_convs = nn.ModuleList(_conv_prelu(c, c) for _ in range(self.levels - 1))
         self.guide_convs = nn.ModuleList(_conv_prelu(c, c) for _ in range(self.levels - 1))
-        self.fusions = nn.ModuleList(FusionUnit(c, reduction) for _ in range(self.levels))
+        if neck is None:
+            self.fusions = nn.ModuleList(FusionUnit(c, reduction) for _ in range(self.levels))
+        else:
+            self.fusions = nn.ModuleList(
+                build_part(cfg, 'neck', dict(dim=c), owner='AHMF')
+                for cfg in per_stage_cfgs(neck, self.levels, 'neck', owner='AHMF'))
         self.gru_forward = ConvGRU(c, gru_layers)
         self.gru_backward = ConvGRU(c, gru_layers)
         self.compress = nn.ModuleList(_res_prelu(c) for _ in range(self.levels))

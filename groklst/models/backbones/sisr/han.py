@@ -3,9 +3,9 @@ via a Holistic Attention Network", ECCV 2020)."""
 import torch
 
 from groklst.models.layers import default_conv
-from groklst.models.layers.holistic import ChannelSpatialAttention, LayerAttention
 from groklst.registry import MODELS
 
+from .han_blocks import ChannelSpatialAttention, LayerAttention
 from .rcan import RCAN
 
 

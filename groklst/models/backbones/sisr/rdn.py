@@ -5,8 +5,9 @@ import torch.nn as nn
 
 from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import PixelShuffleUpsampler, default_conv
-from groklst.models.layers.dense import ResidualDenseBlock
 from groklst.registry import MODELS
+
+from .rdn_blocks import ResidualDenseBlock
 
 
 @MODELS.register_module()

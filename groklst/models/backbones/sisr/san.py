@@ -5,8 +5,9 @@ import torch.nn as nn
 
 from groklst.models.backbones.base import BaseGenerator
 from groklst.models.layers import PixelShuffleUpsampler, default_conv
-from groklst.models.layers.soca import SecondOrderChannelAttention
 from groklst.registry import MODELS
+
+from .san_blocks import SecondOrderChannelAttention
 
 
 class NonLocalBlock(nn.Module):

@@ -10,8 +10,8 @@ code, so autograd provides the backward pass on any device (no custom CUDA kerne
 import torch
 import torch.nn as nn
 
-from .activation import ActCfg
-from .attention import channel_gate
+from groklst.models.layers.activation import ActCfg
+from groklst.models.layers.attention import channel_gate
 
 
 def covariance_pool(x: torch.Tensor) -> torch.Tensor:

@@ -6,8 +6,8 @@ CVPR 2018.
 import torch
 import torch.nn as nn
 
-from .activation import ActCfg, build_activation
-from .conv import default_conv
+from groklst.models.layers.activation import ActCfg, build_activation
+from groklst.models.layers.conv import default_conv
 
 
 class DenseConvLayer(nn.Module):
