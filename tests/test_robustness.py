@@ -227,7 +227,7 @@ def test_scale_mismatch(scene, tmp_path):
 def test_all_nan_tile_is_reported_and_never_reaches_the_model(scene, tmp_path):
     """An all-NaN LR raster: the checker refuses it by name; the loader masks every pixel
     (no NaN is passed on)."""
-    from tools.dataset_converters.check_dataset import check_raster_scene
+    from groklst.datasets.check import check_raster_scene
     root = _copy_scene(scene, tmp_path)
     _rewrite(osp.join(root, 'lr_lst_x4.tif'), lambda a, p: (np.full_like(a, np.nan), p))
     rep = check_raster_scene(root, 4)

@@ -11,16 +11,10 @@ written. The output (float32 LST in K, nodata NaN, band description 'LST', units
 guidance grid. Details: docs/scene_downscaling.md and groklst/apis/geotiff.py.
 """
 import argparse
-import os.path as osp
 import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from groklst.apis import (SceneCheckError, downscale_geotiff,  # noqa: E402
-                          init_downscaler)
+from groklst.apis import SceneCheckError, downscale_geotiff, init_downscaler
 
 
 def parse_args(argv=None):

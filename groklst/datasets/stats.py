@@ -1,7 +1,8 @@
-"""Per-band normalisation statistics over valid pixels.
+"""Per-band normalisation statistics over valid pixels, and masked block means.
 
 Used by dataset converters to fit normalisation statistics on the training
-split only (never on validation/test pixels).
+split only (never on validation/test pixels), and to degrade HR LST to LR
+by Wald's protocol with a valid-pixel mask.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ['compute_band_stats', 'load_stats', 'merge_band_stats']
+__all__ = ['compute_band_stats', 'load_stats', 'merge_band_stats', 'masked_block_mean',
+           'fit_stats']
 
 
 def _as_chw(array, what: str) -> np.ndarray:
@@ -219,3 +221,93 @@ def merge_band_stats(parts: Sequence[dict]) -> dict:
     return {name: {'mean': float(mean), 'std': float((m2 / (n - 1)) ** 0.5), 'min': float(lo),
                    'max': float(hi), 'count': int(n)}
             for name, (n, mean, m2, lo, hi) in acc.items()}
+
+
+def masked_block_mean(hr: np.ndarray, valid: np.ndarray, scale: int,
+                      min_valid_fraction: float) -> np.ndarray:
+    """Wald's-protocol degradation with a mask: mean of the valid HR pixels of each block.
+
+    The masked counterpart of :func:`groklst.models.layers.resample.block_mean` (same block
+    alignment: LR pixel (i, j) covers HR rows ``s*i .. s*i+s-1`` and columns ``s*j ..
+    s*j+s-1``; on fully valid blocks both give the block mean). Wald, Ranchin & Mangolini
+    (1997), Photogramm. Eng. Remote Sens. 63:691-699. Sums are taken in float64.
+
+    Args:
+        hr: (H, W) HR values, e.g. LST in K (values at invalid pixels are ignored, NaN
+            allowed there).
+        valid: (H, W) bool, valid HR pixels.
+        scale: Block size s; H and W must be multiples of s.
+        min_valid_fraction: Lowest valid fraction of a block, in (0, 1].
+
+    Returns:
+        (H/s, W/s) float32 block means, NaN where fewer than
+        ``ceil(min_valid_fraction * s * s)`` HR pixels are valid.
+
+    Raises:
+        ValueError: ``hr`` and ``valid`` not (H, W) of one shape, H or W not a multiple of s,
+            or ``min_valid_fraction`` outside (0, 1].
+    """
+    hr = np.asarray(hr)
+    valid = np.asarray(valid, dtype=bool)
+    if hr.ndim != 2 or valid.shape != hr.shape:
+        raise ValueError(f'masked_block_mean: expected hr and valid of one (H, W) shape, got '
+                         f'{hr.shape} and {valid.shape}')
+    h, w = hr.shape
+    if h % scale or w % scale:
+        raise ValueError(f'HR shape {hr.shape} is not a multiple of {scale}')
+    if not 0 < min_valid_fraction <= 1:
+        raise ValueError(f'threshold must be in (0, 1], got {min_valid_fraction}')
+    shape = (h // scale, scale, w // scale, scale)
+    count = valid.reshape(shape).sum(axis=(1, 3))
+    total = np.where(valid, hr.astype(np.float64), 0.0).reshape(shape).sum(axis=(1, 3))
+    need = math.ceil(min_valid_fraction * scale * scale - 1e-9)
+    ok = count >= need
+    lr = np.full(count.shape, np.nan)
+    lr[ok] = total[ok] / count[ok]
+    return lr.astype(np.float32)
+
+
+def fit_stats(dataset_cfg: dict) -> dict:
+    """Normalization statistics of a dataset config's training split, pooled over samples.
+
+    Builds the dataset with its pipeline replaced by ``LoadLSTSample`` and pools per-sample
+    statistics (:func:`compute_band_stats`, :func:`merge_band_stats`) of the HR LST and LR LST
+    over their valid masks (samples with fewer than 2 valid pixels skipped) and of every
+    guidance band over its finite pixels, so all pixels are never held at once.
+
+    Args:
+        dataset_cfg: Dataset config dict (``type``, ``data_root``, ``split``, ...); ``split``
+            must be ``'train'`` or ``'trainval'``.
+
+    Returns:
+        ``{'lst': {mean, std, min, max, count}, 'lr_lst': {...}, 'guidance': {band: {...}}
+        (when the samples have guidance), 'fitted_on': split, 'n_samples': int}``; LST in K,
+        std with n - 1.
+
+    Raises:
+        ValueError: the split is not a training split; the dataset's own errors.
+    """
+    from ..registry import DATASETS
+    from ..utils import register_all_modules
+    register_all_modules()
+    cfg = dict(dataset_cfg, pipeline=[dict(type='LoadLSTSample')], test_mode=False)
+    if cfg.get('split') not in ('train', 'trainval'):
+        raise ValueError(f"statistics must be fitted on the training split, got "
+                         f"{cfg.get('split')}")
+    dataset = DATASETS.build(cfg)
+    parts = dict(lst=[], lr_lst=[], guidance=[])
+    for i in range(len(dataset)):
+        r = dataset[i]
+        if r['gt_mask'].sum() >= 2:
+            parts['lst'].append(compute_band_stats(r['gt_lst'], r['gt_mask'], ['lst']))
+        if r['lr_mask'].sum() >= 2:
+            parts['lr_lst'].append(compute_band_stats(r['lr_lst'], r['lr_mask'], ['lr_lst']))
+        if r.get('guidance') is not None:
+            parts['guidance'].append(compute_band_stats(r['guidance'], None,
+                                                        r['guidance_bands']))
+    out = dict(lst=merge_band_stats(parts['lst'])['lst'],
+               lr_lst=merge_band_stats(parts['lr_lst'])['lr_lst'],
+               fitted_on=cfg['split'], n_samples=len(dataset))
+    if parts['guidance']:
+        out['guidance'] = merge_band_stats(parts['guidance'])
+    return out

