@@ -269,10 +269,14 @@ OWN_CONFIGS = sorted(
 
 def test_every_model_has_its_four_configs():
     for d in CONFIG_DIRS.values():
-        names = sorted(osp.basename(p) for p in glob.glob(osp.join(ROOT, 'configs/gisr', d, '*')))
-        assert names == sorted([f'{d}_x2_4xb1-10k_groklst.py', f'{d}_x4_4xb1-10k_groklst.py',
-                                f'{d}_x8_4xb1-10k_groklst.py',
-                                f'{d}_x4_1xb4-800it_landsat8-demo.py']), names
+        names = sorted(osp.basename(p)
+                       for p in glob.glob(osp.join(ROOT, 'configs/gisr', d, '*.py')))
+        want = [f'{d}_x2_4xb1-10k_groklst.py', f'{d}_x4_4xb1-10k_groklst.py',
+                f'{d}_x8_4xb1-10k_groklst.py', f'{d}_x4_1xb4-800it_landsat8-demo.py']
+        if d == 'djfr':  # the GrokLST implementation's setting (its Table IX), see the README
+            want += [f'{d}_groklst-settings_x{s}_4xb1-10k_groklst.py' for s in (2, 4, 8)]
+        assert names == sorted(want), names
+        assert osp.isfile(osp.join(ROOT, 'configs/gisr', d, 'README.md')), d
     assert len(glob.glob(osp.join(ROOT, 'configs/classic/pixtransform-fit_*.py'))) == 6
 
 

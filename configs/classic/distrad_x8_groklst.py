@@ -1,4 +1,4 @@
-# DisTrad at x8 on GrokLST (240 m → 30 m); everything else as the x4 config.
+# DisTrad at x8 on GrokLST (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./distrad_x4_groklst.py']
 scale = 8
 train_dataloader = dict(dataset=dict(scale=scale))

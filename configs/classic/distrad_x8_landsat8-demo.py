@@ -1,4 +1,4 @@
-# DisTrad at x8 on the Landsat-8 demo (240 m → 30 m); everything else as the x4 config.
+# DisTrad at x8 on the Landsat-8 demo (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./distrad_x4_landsat8-demo.py']
 scale = 8
 train_dataloader = dict(dataset=dict(scale=scale))

@@ -1,4 +1,4 @@
-# DMS at x2 on GrokLST (60 m → 30 m); everything else as the x4 config.
+# DMS at x2 on GrokLST (60 m -> 30 m); everything else as the x4 config.
 _base_ = ['./dms_x4_groklst.py']
 scale = 2
 train_dataloader = dict(dataset=dict(scale=scale))

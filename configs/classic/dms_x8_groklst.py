@@ -1,4 +1,4 @@
-# DMS at x8 on GrokLST (240 m → 30 m); everything else as the x4 config.
+# DMS at x8 on GrokLST (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./dms_x4_groklst.py']
 scale = 8
 train_dataloader = dict(dataset=dict(scale=scale))

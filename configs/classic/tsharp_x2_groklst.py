@@ -1,4 +1,4 @@
-# TsHARP at x2 on GrokLST (60 m → 30 m); everything else as the x4 config.
+# TsHARP at x2 on GrokLST (60 m -> 30 m); everything else as the x4 config.
 _base_ = ['./tsharp_x4_groklst.py']
 scale = 2
 train_dataloader = dict(dataset=dict(scale=scale))

@@ -1,6 +1,6 @@
 # LoRA fine-tuning of the CPU-sized MoCoLSK-Net of the Landsat-8 demo (x4, 120 m -> 30 m).
 # The pre-trained model is the demo's (`make demo` writes work_dirs/demo/mocolsk/); LoRA
-# (Hu et al., ICLR 2022, through peft) adapts the 3x3 convolutions of every RCAB (rank 4,
+# (README.md, through peft) adapts the 3x3 convolutions of every RCAB (rank 4,
 # alpha 8); the reconstruction head `generator.head` is trained in full; everything else is
 # frozen (~14 % of the parameters train). `load_from` loads the plain pre-trained checkpoint (the
 # demo's last one; pass a best_RMSE_iter_*.pth with --cfg-options load_from=...) into

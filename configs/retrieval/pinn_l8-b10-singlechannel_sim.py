@@ -1,4 +1,4 @@
-# RTE-coupled physics-informed retriever (Xie et al. 2025, arXiv:2504.07481) for Landsat-8 B10
+# RTE-coupled physics-informed retriever (paper: README.md) for Landsat-8 B10
 # single-channel LST on simulated samples: same inputs and trunk (2 x 64) as
 # mlp_l8-b10-singlechannel_sim.py, plus heads for tau, L_up, L_down supervised by the simulation,
 # the RTE residual in radiance space (lambda_rte) and physical-bounds penalties.

@@ -1,6 +1,4 @@
-# CU-Net (Deng & Dragotti, TPAMI 2020): unique/common convolutional sparse codes by unfolded
-# LISTA (64 atoms of 9x9, 4 iterations per module); predicts the HR LST (residual=None).
-# x8 on GrokLST (240 m -> 30 m); all else as the x4 config.
+# CU-Net on GrokLST at x8 (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./cunet_x4_4xb1-10k_groklst.py']
 scale = 8
 model = dict(scale=scale, generator=dict(scale=scale))

@@ -1,4 +1,4 @@
-# DGF on GrokLST at x2 (60 m -> 30 m); all else as the x4 config.
+# DGF on GrokLST at x2 (60 m -> 30 m); everything else as the x4 config.
 _base_ = ['./dgf_x4_4xb1-10k_groklst.py']
 scale = 2
 model = dict(scale=scale, generator=dict(scale=scale))

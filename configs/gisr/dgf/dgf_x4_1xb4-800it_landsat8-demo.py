@@ -1,17 +1,4 @@
-# Deep guided filter (Wu et al., "Fast End-to-End Trainable Guided Filter", CVPR 2018): learned
-# guidance map, LR context-aggregation network, trainable fast guided filtering layer (radius 1);
-# filter_type='conv' gives the convolutional guided filter. Predicts the HR LST (residual=None).
-# Landsat-8 demo, x4 (120 m -> 30 m), batch 4 of 64x64 HR patches, 800 iterations on CPU; best
-# checkpoint on val.
+# DGF on the Landsat-8 demo at x4; paper and settings: README.md.
 # Paper size: ~4 it/s on 2 cores (CPU-time estimate taken under load).
-_base_ = ['../../_base_/default_runtime.py', '../../_base_/datasets/landsat8-demo_x4.py',
-          '../../_base_/schedules/schedule_cpu-demo.py']
-scale = 4
-model = dict(
-    type='Downscaler', scale=scale, residual=None,
-    lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='DGF', scale=scale, guidance_channels={{_base_.num_guidance}},
-                   filter_type='fast', radius=1, eps=1e-4, lr_channels=24, lr_depth=5,
-                   guide_hidden=15),
-    loss=dict(type='MaskedL1Loss'))
-default_hooks = dict(checkpoint=dict(interval=100), logger=dict(interval=20))
+_base_ = ['../../_base_/experiments/gisr_x4_1xb4-800it_landsat8-demo.py']
+model = dict(residual=None, generator=dict(type='DGF'))

@@ -1,17 +1,4 @@
-# DJF (Li et al., "Deep Joint Image Filtering", ECCV 2016): CNN_T on the bicubic LR LST and
-# CNN_G on the K guidance bands (9x9/96 -> 1x1/48 -> 5x5/1 each), fused by CNN_F
-# (9x9/64 -> 1x1/32 -> 5x5/1); predicts the HR LST directly (residual=None).
-# Landsat-8 demo, x4 (120 m -> 30 m), batch 4 of 64x64 HR patches, 800 iterations on CPU; best
-# checkpoint on val.
+# DJF on the Landsat-8 demo at x4; paper and settings: README.md.
 # Paper size: ~3 it/s on 2 cores (CPU-time estimate taken under load).
-_base_ = ['../../_base_/default_runtime.py', '../../_base_/datasets/landsat8-demo_x4.py',
-          '../../_base_/schedules/schedule_cpu-demo.py']
-scale = 4
-model = dict(
-    type='Downscaler', scale=scale, residual=None,
-    lst_norm=dict(stats_file={{_base_.stats_file}}, key='lst'),
-    generator=dict(type='DJF', scale=scale, guidance_channels={{_base_.num_guidance}},
-                   branch_channels=(96, 48, 1), branch_kernels=(9, 1, 5),
-                   fusion_channels=(64, 32), fusion_kernels=(9, 1, 5)),
-    loss=dict(type='MaskedL1Loss'))
-default_hooks = dict(checkpoint=dict(interval=100), logger=dict(interval=20))
+_base_ = ['../../_base_/experiments/gisr_x4_1xb4-800it_landsat8-demo.py']
+model = dict(residual=None, generator=dict(type='DJF'))

@@ -1,4 +1,4 @@
-# DJFR on GrokLST at x8 (240 m -> 30 m); all else as the x4 config.
+# DJFR on GrokLST at x8 (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./djfr_x4_4xb1-10k_groklst.py']
 scale = 8
 model = dict(scale=scale, generator=dict(scale=scale))

@@ -1,6 +1,4 @@
-# DSRN = DepthSR-Net (Guo et al., IEEE TIP 2019): residual U-Net (4 levels, 64-512 features)
-# with input and guidance pyramids; predicts the residual to the bicubic LR (residual='bicubic').
-# x8 on GrokLST (240 m -> 30 m); all else as the x4 config.
+# DSRN (DepthSR-Net) on GrokLST at x8 (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./dsrn_x4_4xb1-10k_groklst.py']
 scale = 8
 model = dict(scale=scale, generator=dict(scale=scale))

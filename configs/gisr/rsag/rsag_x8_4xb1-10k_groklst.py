@@ -1,6 +1,4 @@
-# RSAG (Yuan et al., AAAI 2023): recurrent structure attention guidance, 16 features, 30 CBAM
-# blocks per decoder step (x2 is an extension, see the class); residual to the bicubic LR.
-# x8 on GrokLST (240 m -> 30 m); all else as the x4 config.
+# RSAG on GrokLST at x8 (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./rsag_x4_4xb1-10k_groklst.py']
 scale = 8
 model = dict(scale=scale, generator=dict(scale=scale))

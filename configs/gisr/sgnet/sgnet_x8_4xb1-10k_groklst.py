@@ -1,6 +1,4 @@
-# SGNet (Wang et al., AAAI 2024): gradient calibration + structure-guided spatial/frequency
-# fusion, 40 features, 6/8/4 RCABs per trunk/tail/GCM group; residual to the bicubic LR.
-# x8 on GrokLST (240 m -> 30 m); all else as the x4 config.
+# SGNet on GrokLST at x8 (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./sgnet_x4_4xb1-10k_groklst.py']
 scale = 8
 model = dict(scale=scale, generator=dict(scale=scale))

@@ -1,4 +1,4 @@
-# CPU-sized MoCoLSK-Net ablation on landsat8-demo x4 (Dai et al., IEEE TGRS 2025):
+# CPU-sized MoCoLSK-Net ablation on the Landsat-8 demo x4 (../README.md):
 # global average pooling in the MCWG pathway.
 # Everything else as ../mocolsk-demo_x4_1xb4-800it_landsat8-demo.py (base dim 16, 2 stages).
 _base_ = ['../mocolsk-demo_x4_1xb4-800it_landsat8-demo.py']

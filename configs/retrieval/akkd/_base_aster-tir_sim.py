@@ -1,4 +1,4 @@
-# Simulated ASTER TIR retrieval samples for AK-KD (Dai, Mao et al. 2025): inputs BT10-14 (K)
+# Simulated ASTER TIR retrieval samples for AK-KD (paper: README.md): inputs BT10-14 (K)
 # -> one target per model (LST in K, or an LSE of bands 10-14). Simulation: LOWTRAN7 LUT +
 # ECOSTRESS spectra, NEdT 0.3 K, 20 000 samples, seed 0 (cached under data/simulated/);
 # 80/10/10 split drawn before any regional filter. `region` selects a profile domain of

@@ -7,14 +7,5 @@ _base_ = ['../../_base_/schedules/schedule_retrieval.py',
 model = dict(type='MLPRetriever', input_names={{_base_.input_names}},
              target_names={{_base_.target_names}}, hidden_sizes=(64, 64, 64),
              norm=dict(dataset={{_base_.source_train}}))
-train_dataloader = dict(batch_size=256, num_workers=0, persistent_workers=False,
-                        sampler=dict(type='InfiniteSampler', shuffle=True),
-                        dataset={{_base_.source_train}})
-val_dataloader = dict(batch_size=1024, num_workers=0, persistent_workers=False,
-                      drop_last=False, sampler=dict(type='DefaultSampler', shuffle=False),
-                      dataset={{_base_.source_val}})
-test_dataloader = dict(batch_size=1024, num_workers=0, persistent_workers=False,
-                       drop_last=False, sampler=dict(type='DefaultSampler', shuffle=False),
-                       dataset={{_base_.source_test}})
 train_cfg = dict(max_iters=3000)
 param_scheduler = dict(T_max=3000, eta_min=2e-5)

@@ -1,4 +1,4 @@
-# SFTL stage 2 with gradual unfreezing (Howard & Ruder 2018) of the tabular Transformer: head +
+# SFTL stage 2 with gradual unfreezing (README.md) of the tabular Transformer: head +
 # final norm first, then block 1, block 0 and the feature tokenizer, one more group every 75
 # iterations, driven by GradualUnfreezeHook. Stage 1 is sftl-transformer_vimi-b11b12_sim-source.py;
 # `load_from` is its last checkpoint (pass a best_RMSE_iter_*.pth with --cfg-options load_from=..):

@@ -1,7 +1,4 @@
-# CTNet (Wang et al., TGRS 2022): 64 features, 16 contextual transformation blocks, 24-channel
-# upsampler; the paper adds the bilinearly upsampled LR (residual='bilinear').
-# x2 on GrokLST, paper protocol: 4 GPUs x batch 1, AdamW 1e-4, 10k iterations
-# (tools/dist_train.sh CONFIG 4).
+# CTNet on GrokLST at x2 (60 m -> 30 m); everything else as the x4 config.
 _base_ = ['./ctnet_x4_4xb1-10k_groklst.py']
 scale = 2
 model = dict(scale=scale, generator=dict(scale=scale))

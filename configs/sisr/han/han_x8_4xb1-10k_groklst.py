@@ -1,7 +1,4 @@
-# HAN (Niu et al., ECCV 2020): 10 residual groups x 20 RCABs, 64 features, reduction 16, layer
-# attention over the 11 trunk outputs and channel-spatial attention; no image-level skip.
-# x8 on GrokLST, paper protocol: 4 GPUs x batch 1, AdamW 1e-4, 10k iterations
-# (tools/dist_train.sh CONFIG 4).
+# HAN on GrokLST at x8 (240 m -> 30 m); everything else as the x4 config.
 _base_ = ['./han_x4_4xb1-10k_groklst.py']
 scale = 8
 model = dict(scale=scale, generator=dict(scale=scale))

@@ -1,4 +1,4 @@
-# SFTL domains on simulated GF5-02 VIMI samples (Heidarian et al. 2025, Remote Sens. 17:3803).
+# SFTL domains on simulated GF5-02 VIMI samples (paper: ../README.md).
 # Split-window pair B11/B12 (10.80 / 11.95 um); inputs BT_a, BT_b, WVC, dBT, WVC x dBT -> LST (K).
 # One simulation (60 000 samples, seed 0, all six surface classes) serves every domain; the
 # 80/10/10 split is drawn before the filters, so the domains never share a sample. The same
@@ -31,5 +31,14 @@ source_test = dict(source, split='test', test_mode=True)
 target_train = dict(target, split='train', max_samples=300)
 target_val = dict(target, split='val', max_samples=100, test_mode=True)
 target_test = dict(target, split='test', test_mode=True)
+# Loaders of stage 1 (source domain); the stage-2 configs replace their datasets (and batch size).
+train_dataloader = dict(batch_size=256, num_workers=0, persistent_workers=False,
+                        sampler=dict(type='InfiniteSampler', shuffle=True), dataset=source_train)
+val_dataloader = dict(batch_size=1024, num_workers=0, persistent_workers=False,
+                      drop_last=False, sampler=dict(type='DefaultSampler', shuffle=False),
+                      dataset=source_val)
+test_dataloader = dict(batch_size=1024, num_workers=0, persistent_workers=False,
+                       drop_last=False, sampler=dict(type='DefaultSampler', shuffle=False),
+                       dataset=source_test)
 val_evaluator = dict(type='RetrievalMetric')
 test_evaluator = dict(type='RetrievalMetric')

@@ -1,0 +1,10 @@
+# Per-scene regression sharpeners (TsHARP, DisTrad, DMS) on the Landsat-8 demo at x4
+# (120 m -> 30 m): fitted on every test tile at predict time, no training and no checkpoint
+# (python tools/test.py CONFIG). The regressions need physical NDVI / reflectance, so the guidance
+# is not normalized. A config adds the sharpener's type and its non-default settings.
+_base_ = ['../default_runtime.py', '../datasets/landsat8-demo_x4.py']
+test_pipeline = [dict(type='LoadLSTSample', cache_scenes=True), dict(type='PackLSTInputs')]
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_cfg = dict(type='TestLoop')
+model = dict(scale={{_base_.scale}}, guidance_bands={{_base_.guidance_bands}})

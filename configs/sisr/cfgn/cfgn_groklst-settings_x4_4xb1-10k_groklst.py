@@ -1,0 +1,4 @@
+# CFGN on GrokLST at x4 in the setting of the GrokLST implementation, which produced
+# GrokLST's Table IX (parameter count as that implementation; README.md).
+_base_ = ['./cfgn_x4_4xb1-10k_groklst.py']
+model = dict(generator=dict(n_feats=48, n_resgroups=6, act='identity', block_type='srb'))

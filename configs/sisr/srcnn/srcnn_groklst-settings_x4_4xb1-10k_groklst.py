@@ -1,0 +1,4 @@
+# SRCNN on GrokLST at x4 in the setting of the GrokLST implementation, which produced
+# GrokLST's Table IX (parameter count as that implementation; README.md).
+_base_ = ['./srcnn_x4_4xb1-10k_groklst.py']
+model = dict(generator=dict(kernel_sizes=(9, 1, 5)))
