@@ -1,0 +1,279 @@
+"""Safe and strict checkpoint loading.
+
+Safe: every checkpoint is read with ``torch.load(weights_only=True)``, whose unpickler builds
+tensors, numbers, strings and plain containers only, plus :func:`checkpoint_safe_globals`: the
+few other objects that MMEngine and groklst training checkpoints carry, found by saving and
+resuming real runs (downscaling and retrieval configs, with param schedulers, EMA, AMP and the
+RNG-state hook). A pickle that needs any other Python global (e.g. an object whose
+``__reduce__`` calls ``os.system``) is refused before anything in it runs, with
+:class:`UnsafeCheckpointError` naming the file and the global. There is no switch back to
+unsafe loading.
+
+Strict: :func:`load_state_dict_strictly` loads every weight or none of the model's keys is
+left at its initialisation, except two documented cases: the model's ``config_buffers``
+(filled beforehand by :func:`groklst.utils.compat.fill_config_buffers`; GrokLST checkpoints hold
+no LST statistics) and the parameters a fine-tuning strategy inserted (adapters, LoRA factors)
+when the checkpoint is the plain pre-trained model. Anything else missing, unexpected or of
+another shape is one :class:`CheckpointMismatchError`. :func:`check_training_checkpoint` tells a
+training checkpoint (what ``--resume`` needs) from a weights-only file.
+"""
+import os.path as osp
+import pickle
+import re
+from collections import OrderedDict
+from typing import Callable, Dict, List, Optional, Sequence, Set
+
+import torch
+import torch.nn as nn
+
+__all__ = ['CheckpointError', 'UnsafeCheckpointError', 'CheckpointMismatchError',
+           'checkpoint_safe_globals', 'safe_torch_load', 'load_state_dict_strictly',
+           'check_training_checkpoint']
+
+#: At most this many keys of each kind are named in a mismatch error (the counts are total).
+_SHOWN_KEYS = 5
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be used; the message names the file."""
+
+
+class UnsafeCheckpointError(CheckpointError):
+    """A checkpoint whose pickle needs a Python global outside the allow-list (loading it with
+    plain ``pickle`` could run arbitrary code)."""
+
+
+class CheckpointMismatchError(CheckpointError, RuntimeError):
+    """Checkpoint weights that do not match the model (missing, unexpected or reshaped keys), or
+    a file that is not the training checkpoint a resume needs. Also a ``RuntimeError``, what
+    torch and MMEngine raise for a strict mismatch."""
+
+
+def _history_buffer_attribute(owner, name: str):
+    """Stand-in for ``getattr`` while unpickling: only HistoryBuffer's statistics methods.
+
+    MMEngine's ``HistoryBuffer`` pickles its ``{'min': HistoryBuffer.min, ...}`` table, and
+    pickle writes a method as ``getattr(HistoryBuffer, 'min')``. Allowing ``getattr`` itself
+    would hand any attribute of any allowed object to the pickle; this allows public functions
+    defined on ``HistoryBuffer`` and nothing else.
+
+    Raises:
+        pickle.UnpicklingError: any other lookup.
+    """
+    from mmengine.logging.history_buffer import HistoryBuffer
+    if owner is HistoryBuffer and isinstance(name, str) and not name.startswith('_') \
+            and callable(vars(HistoryBuffer).get(name)):
+        return getattr(HistoryBuffer, name)
+    qualified = f'{getattr(owner, "__module__", "?")}.{getattr(owner, "__qualname__", owner)}'
+    raise pickle.UnpicklingError(f'attribute lookup GLOBAL {qualified}.{name} is not allowed')
+
+
+def checkpoint_safe_globals() -> List:
+    """Python globals, beyond those ``torch.load(weights_only=True)`` always allows (tensors,
+    ``OrderedDict``, ``Counter``), that MMEngine / groklst checkpoints need.
+
+    - ``mmengine.logging.HistoryBuffer`` (the message hub's logged scalars) and its statistics
+      methods, through :func:`_history_buffer_attribute` in place of ``getattr``;
+    - numpy arrays, scalars and numeric dtypes (inside ``HistoryBuffer``, numpy scalars in
+      ``meta`` / runtime info), under the module names of numpy 2 (``numpy._core``) and numpy 1
+      (``numpy.core``; GrokLST checkpoints were saved with numpy 1);
+    - ``mmengine.config.ConfigDict`` (a dict: config sections that MMEngine-based toolkits may
+      keep in ``meta``).
+
+    Returns:
+        entries for :func:`torch.serialization.safe_globals` (objects, or ``(object, name)``
+        pairs binding the name a pickle uses to the object it gets).
+    """
+    import numpy as np
+    from mmengine.config import ConfigDict
+    from mmengine.logging.history_buffer import HistoryBuffer
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # numpy 1
+        from numpy.core import multiarray
+    entries: List = [HistoryBuffer, ConfigDict, np.ndarray, np.dtype,
+                     (_history_buffer_attribute, 'builtins.getattr')]
+    for module in ('numpy._core.multiarray', 'numpy.core.multiarray'):
+        entries += [(multiarray._reconstruct, f'{module}._reconstruct'),
+                    (multiarray.scalar, f'{module}.scalar')]
+    numeric = (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+               np.uint64, np.float16, np.float32, np.float64)
+    entries += [type(np.dtype(t)) for t in numeric]  # numpy 2 dtype instances are of these types
+    return entries
+
+
+#: torch's weights-only unpickler messages, with the global they name.
+_REFUSAL_PATTERNS = (
+    r'GLOBAL (\S+) was not an allowed global',
+    r'unsupported GLOBAL (\S+) whose module',
+    r'attribute lookup GLOBAL (\S+) is not allowed',
+    r'reduce for unrecognized function (.+?)(?: which belongs|\n|$)',
+    r'Can only build .* but got (.+?)\s*$',
+    r'Can only create new object .* but got (.+?)\s*$',
+)
+
+
+def _refused_global(message: str) -> Optional[str]:
+    """The global a weights-only refusal names, or None when ``message`` is no refusal."""
+    for pattern in _REFUSAL_PATTERNS:
+        found = re.search(pattern, message, flags=re.MULTILINE)
+        if found:
+            return found.group(1).strip()
+    return None
+
+
+def safe_torch_load(f, map_location=None, source: Optional[str] = None,
+                    loader: Optional[Callable] = None):
+    """``torch.load(f, weights_only=True)`` with :func:`checkpoint_safe_globals` allowed.
+
+    Args:
+        f: a local file path or a file-like object.
+        map_location: as :func:`torch.load`.
+        source: name of the checkpoint in error messages (default: ``f``).
+        loader: called as ``loader(map_location)`` instead of ``torch.load`` (e.g. a download
+            helper that itself loads with ``weights_only=True``).
+
+    Returns:
+        the unpickled checkpoint.
+
+    Raises:
+        FileNotFoundError: ``f`` is a path that does not exist.
+        UnsafeCheckpointError: the pickle needs a global outside the allow-list; the message
+            names the file and the global.
+        CheckpointError: the file is not a readable torch checkpoint (corrupt or truncated).
+    """
+    if isinstance(f, str):
+        f = osp.expanduser(f)
+        if not osp.isfile(f):
+            raise FileNotFoundError(f'Checkpoint {f} not found')
+    source = source or (f if isinstance(f, str) else repr(f))
+    try:
+        with torch.serialization.safe_globals(checkpoint_safe_globals()):
+            if loader is not None:
+                return loader(map_location)
+            return torch.load(f, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        offending = _refused_global(str(err))
+        if offending is not None:
+            raise UnsafeCheckpointError(
+                f'Checkpoint {source} refused: it needs the Python object {offending}, which '
+                f'is not part of a groklst/MMEngine checkpoint (tensors, numbers, containers, '
+                f'MMEngine log buffers, numpy arrays); unpickling it could run arbitrary code. '
+                f'Load only checkpoints from sources you trust.') from None
+        raise _unreadable(source, err) from err
+    except (RuntimeError, EOFError) as err:
+        raise _unreadable(source, err) from err
+
+
+def _unreadable(source: str, err: Exception) -> CheckpointError:
+    size = f' ({osp.getsize(source)} bytes)' if osp.isfile(source) else ''
+    return CheckpointError(
+        f'Checkpoint {source}{size} cannot be read: corrupt or truncated (a run killed while '
+        f'saving?); resume from an earlier checkpoint. torch.load said: {err}')
+
+
+def _finetune_inserted_keys(module: nn.Module) -> Set[str]:
+    """Keys of the parameters and buffers that a fine-tuning strategy inserted beside a wrapped
+    layer: everything of a module holding a ``base_layer`` that is not inside that layer."""
+    from groklst.models.finetune.strategies import BASE_LAYER
+    keys = set()
+    for prefix, sub in module.named_modules():
+        if isinstance(getattr(sub, BASE_LAYER, None), nn.Module):
+            head = f'{prefix}.' if prefix else ''
+            keys.update(head + k for k in sub.state_dict()
+                        if not k.startswith(BASE_LAYER + '.'))
+    return keys
+
+
+def _listing(what: str, keys: Sequence[str]) -> str:
+    shown = ', '.join(keys[:_SHOWN_KEYS]) + (', ...' if len(keys) > _SHOWN_KEYS else '')
+    return f'{len(keys)} {what} ({shown})'
+
+
+def load_state_dict_strictly(module: nn.Module, state_dict: Dict[str, torch.Tensor],
+                             source: str, log: Optional[Callable[[str], None]] = None) -> None:
+    """Load ``state_dict`` into ``module``; every key must match (shape included).
+
+    The module's load pre-/post-hooks run as in ``nn.Module.load_state_dict`` (e.g.
+    ``FinetuneModel`` renames plain keys to its wrapped layout). Missing BatchNorm
+    ``num_batches_tracked`` counters are ignored (older checkpoints lack them, as MMEngine
+    allows). Parameters inserted by a fine-tuning strategy (adapters, LoRA factors) may all be
+    missing together: the checkpoint is then the plain pre-trained model and they keep their
+    identity initialisation (``log`` is told).
+
+    Args:
+        module: the model (already unwrapped from DDP).
+        state_dict: weights with keys in the model's layout.
+        source: checkpoint name for the error message.
+        log: called with a one-line note when inserted fine-tuning parameters keep their
+            initialisation.
+
+    Raises:
+        CheckpointMismatchError: missing, unexpected or reshaped keys; the message gives the
+            total of each and names the first few. The module may be partly loaded then.
+    """
+    metadata = getattr(state_dict, '_metadata', None)
+    state_dict = OrderedDict(state_dict)
+    if metadata is not None:
+        state_dict._metadata = metadata
+    missing: List[str] = []
+    unexpected: List[str] = []
+    errors: List[str] = []
+
+    def load(mod, local, prefix=''):
+        meta = {} if metadata is None else metadata.get(prefix[:-1], {})
+        mod._load_from_state_dict(local, prefix, meta, True, missing, unexpected, errors)
+        for name, child in mod._modules.items():
+            if child is not None:
+                head = f'{prefix}{name}.'
+                load(child, {k: v for k, v in local.items() if k.startswith(head)}, head)
+        incompatible = nn.modules.module._IncompatibleKeys(missing, unexpected)
+        for hook in mod._load_state_dict_post_hooks.values():
+            hook(mod, incompatible)
+
+    load(module, state_dict)
+    missing = [k for k in missing if not k.endswith('num_batches_tracked')]
+    inserted = _finetune_inserted_keys(module)
+    if inserted and inserted.issubset(missing):
+        missing = [k for k in missing if k not in inserted]
+        if log is not None:
+            log(f'{source} holds the plain pre-trained model: the {len(inserted)} tensors the '
+                f'fine-tuning strategy inserted (adapters / LoRA) keep their initialisation')
+    if missing or unexpected or errors:
+        parts = []
+        if missing:
+            parts.append(_listing('missing keys', missing))
+        if unexpected:
+            parts.append(_listing('unexpected keys', unexpected))
+        if errors:
+            sizes = [re.sub(r'\s+', ' ', e.replace('torch.Size', '')).strip() for e in errors]
+            parts.append(_listing('shape mismatches', sizes))
+        raise CheckpointMismatchError(
+            f'Checkpoint {source} does not match {type(module).__name__}: '
+            f'{"; ".join(parts)}. Was it trained with another config?')
+
+
+def check_training_checkpoint(checkpoint, source: str) -> None:
+    """Check that ``checkpoint`` can be resumed from: an MMEngine training checkpoint with
+    ``meta`` (``epoch``, ``iter``), ``state_dict`` and ``message_hub``.
+
+    Raises:
+        CheckpointMismatchError: what is missing, and what the file looks like instead.
+    """
+    if not isinstance(checkpoint, dict):
+        found = f'a {type(checkpoint).__name__}'
+    else:
+        meta = checkpoint.get('meta')
+        lacking = [k for k in ('state_dict', 'message_hub') if k not in checkpoint]
+        if not isinstance(meta, dict) or not {'epoch', 'iter'} <= set(meta):
+            lacking.insert(0, "meta['epoch'/'iter']")
+        if not lacking:
+            return
+        weights_only = 'state_dict' not in checkpoint and all(
+            isinstance(v, torch.Tensor) for v in checkpoint.values())
+        found = 'a weights-only file (a state dict)' if weights_only else \
+            f'a dict without {", ".join(lacking)}'
+    raise CheckpointMismatchError(
+        f'Cannot resume from {source}: it is {found}, not a training checkpoint (one saved by '
+        f'tools/train.py: meta, state_dict, message_hub, optimizer). To start training from its '
+        f'weights, pass it as load_from (e.g. --cfg-options load_from={source}), not --resume.')
