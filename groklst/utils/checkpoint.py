@@ -9,14 +9,16 @@ RNG-state hook). A pickle that needs any other Python global (e.g. an object who
 :class:`UnsafeCheckpointError` naming the file and the global. There is no switch back to
 unsafe loading.
 
-Strict: :func:`load_state_dict_strictly` loads every weight or none of the model's keys is
-left at its initialisation, except two documented cases: the model's ``config_buffers``
-(filled beforehand by :func:`groklst.utils.compat.fill_config_buffers`; GrokLST checkpoints hold
-no LST statistics) and the parameters a fine-tuning strategy inserted (adapters, LoRA factors)
-when the checkpoint is the plain pre-trained model. Anything else missing, unexpected or of
-another shape is one :class:`CheckpointMismatchError`. :func:`check_training_checkpoint` tells a
+Strict: with :func:`load_state_dict_strictly` every key of the model comes from the checkpoint
+and every key of the checkpoint has its place in the model, with its shape. Two documented
+cases keep initial values: the model's ``config_buffers`` (filled beforehand by
+:func:`groklst.utils.compat.fill_config_buffers`; GrokLST checkpoints hold no LST statistics)
+and the parameters a fine-tuning strategy inserted (adapters, LoRA factors) when the checkpoint
+is the plain pre-trained model. Anything else missing, unexpected or reshaped is one
+:class:`CheckpointMismatchError`. :func:`check_training_checkpoint` tells a
 training checkpoint (what ``--resume`` needs) from a weights-only file.
 """
+import contextlib
 import os.path as osp
 import pickle
 import re
@@ -27,8 +29,8 @@ import torch
 import torch.nn as nn
 
 __all__ = ['CheckpointError', 'UnsafeCheckpointError', 'CheckpointMismatchError',
-           'checkpoint_safe_globals', 'safe_torch_load', 'load_state_dict_strictly',
-           'check_training_checkpoint']
+           'checkpoint_safe_globals', 'safe_unpickling', 'safe_torch_load',
+           'load_state_dict_strictly', 'check_training_checkpoint']
 
 #: At most this many keys of each kind are named in a mismatch error (the counts are total).
 _SHOWN_KEYS = 5
@@ -77,8 +79,8 @@ def checkpoint_safe_globals() -> List:
     - numpy arrays, scalars and numeric dtypes (inside ``HistoryBuffer``, numpy scalars in
       ``meta`` / runtime info), under the module names of numpy 2 (``numpy._core``) and numpy 1
       (``numpy.core``; GrokLST checkpoints were saved with numpy 1);
-    - ``mmengine.config.ConfigDict`` (a dict: config sections that MMEngine-based toolkits may
-      keep in ``meta``).
+    - ``mmengine.config.ConfigDict``, a dict subclass: groklst's runs store the config as text,
+      but checkpoints of other MMEngine-based toolkits may keep config sections in ``meta``.
 
     Returns:
         entries for :func:`torch.serialization.safe_globals` (objects, or ``(object, name)``
@@ -122,36 +124,19 @@ def _refused_global(message: str) -> Optional[str]:
     return None
 
 
-def safe_torch_load(f, map_location=None, source: Optional[str] = None,
-                    loader: Optional[Callable] = None):
-    """``torch.load(f, weights_only=True)`` with :func:`checkpoint_safe_globals` allowed.
-
-    Args:
-        f: a local file path or a file-like object.
-        map_location: as :func:`torch.load`.
-        source: name of the checkpoint in error messages (default: ``f``).
-        loader: called as ``loader(map_location)`` instead of ``torch.load`` (e.g. a download
-            helper that itself loads with ``weights_only=True``).
-
-    Returns:
-        the unpickled checkpoint.
+@contextlib.contextmanager
+def safe_unpickling(source: str):
+    """Context in which ``torch.load(..., weights_only=True)`` accepts
+    :func:`checkpoint_safe_globals`, and its errors become ours, naming ``source``.
 
     Raises:
-        FileNotFoundError: ``f`` is a path that does not exist.
         UnsafeCheckpointError: the pickle needs a global outside the allow-list; the message
-            names the file and the global.
-        CheckpointError: the file is not a readable torch checkpoint (corrupt or truncated).
+            names ``source`` and the global.
+        CheckpointError: not a readable torch checkpoint (corrupt or truncated).
     """
-    if isinstance(f, str):
-        f = osp.expanduser(f)
-        if not osp.isfile(f):
-            raise FileNotFoundError(f'Checkpoint {f} not found')
-    source = source or (f if isinstance(f, str) else repr(f))
     try:
         with torch.serialization.safe_globals(checkpoint_safe_globals()):
-            if loader is not None:
-                return loader(map_location)
-            return torch.load(f, map_location=map_location, weights_only=True)
+            yield
     except pickle.UnpicklingError as err:
         offending = _refused_global(str(err))
         if offending is not None:
@@ -163,6 +148,27 @@ def safe_torch_load(f, map_location=None, source: Optional[str] = None,
         raise _unreadable(source, err) from err
     except (RuntimeError, EOFError) as err:
         raise _unreadable(source, err) from err
+
+
+def safe_torch_load(filename: str, map_location=None):
+    """``torch.load(filename, weights_only=True)`` with :func:`checkpoint_safe_globals` allowed.
+
+    Args:
+        filename: a local checkpoint file.
+        map_location: as :func:`torch.load`.
+
+    Returns:
+        the unpickled checkpoint.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        UnsafeCheckpointError, CheckpointError: as :func:`safe_unpickling`.
+    """
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'Checkpoint {filename} not found')
+    with safe_unpickling(filename):
+        return torch.load(filename, map_location=map_location, weights_only=True)
 
 
 def _unreadable(source: str, err: Exception) -> CheckpointError:
@@ -188,6 +194,16 @@ def _finetune_inserted_keys(module: nn.Module) -> Set[str]:
 def _listing(what: str, keys: Sequence[str]) -> str:
     shown = ', '.join(keys[:_SHOWN_KEYS]) + (', ...' if len(keys) > _SHOWN_KEYS else '')
     return f'{len(keys)} {what} ({shown})'
+
+
+def _short_error(message: str) -> str:
+    """torch's size-mismatch message as ``key: checkpoint (a, b), model (c, d)``."""
+    found = re.search(r'size mismatch for (\S+): copying a param with shape '
+                      r'torch\.Size\(\[(.*?)\]\) from checkpoint, the shape in current model is '
+                      r'torch\.Size\(\[(.*?)\]\)', message)
+    if found:
+        return f'{found.group(1)}: checkpoint ({found.group(2)}), model ({found.group(3)})'
+    return re.sub(r'\s+', ' ', message).strip()
 
 
 def load_state_dict_strictly(module: nn.Module, state_dict: Dict[str, torch.Tensor],
@@ -232,7 +248,12 @@ def load_state_dict_strictly(module: nn.Module, state_dict: Dict[str, torch.Tens
             hook(mod, incompatible)
 
     load(module, state_dict)
-    missing = [k for k in missing if not k.endswith('num_batches_tracked')]
+    # report in the order of the model's and the checkpoint's keys, not of the traversal
+    own = {k: i for i, k in enumerate(module.state_dict())}
+    given = {k: i for i, k in enumerate(state_dict)}
+    missing = sorted((k for k in missing if not k.endswith('num_batches_tracked')),
+                     key=lambda k: own.get(k, len(own)))
+    unexpected = sorted(unexpected, key=lambda k: given.get(k, len(given)))
     inserted = _finetune_inserted_keys(module)
     if inserted and inserted.issubset(missing):
         missing = [k for k in missing if k not in inserted]
@@ -246,8 +267,8 @@ def load_state_dict_strictly(module: nn.Module, state_dict: Dict[str, torch.Tens
         if unexpected:
             parts.append(_listing('unexpected keys', unexpected))
         if errors:
-            sizes = [re.sub(r'\s+', ' ', e.replace('torch.Size', '')).strip() for e in errors]
-            parts.append(_listing('shape mismatches', sizes))
+            parts.append(_listing('reshaped or unloadable weights',
+                                  [_short_error(e) for e in errors]))
         raise CheckpointMismatchError(
             f'Checkpoint {source} does not match {type(module).__name__}: '
             f'{"; ".join(parts)}. Was it trained with another config?')

@@ -28,16 +28,19 @@ import torch
 import torch.nn as nn
 
 from .checkpoint import (CheckpointError, CheckpointMismatchError, check_training_checkpoint,
-                         load_state_dict_strictly, safe_torch_load)
+                         load_state_dict_strictly, safe_torch_load, safe_unpickling)
 
 _PATCHED = False
+#: MMEngine's own ``Runner.resume``, wrapped by :func:`_runner_resume`.
+_MMENGINE_RESUME = None
 
 #: Name under which DDP wrappers (torch DDP, MMDistributedDataParallel and MMagic's per-child
 #: MMSeparateDistributedDataParallel) hold the wrapped module: a ``module.`` key segment.
 _WRAPPER_SEGMENT = 'module'
 
 
-def _load_local_checkpoint(filename: str, map_location=None):
+# MMEngine logs a scheme loader's name from its 11th character ('load_from_...').
+def load_from_local_safely(filename: str, map_location=None):
     """Load a local checkpoint file safely (:func:`~groklst.utils.checkpoint.safe_torch_load`).
 
     Raises:
@@ -49,15 +52,14 @@ def _load_local_checkpoint(filename: str, map_location=None):
     return safe_torch_load(filename, map_location=map_location)
 
 
-def _load_url_checkpoint(filename: str, map_location=None, model_dir: Optional[str] = None):
+def load_from_url_safely(filename: str, map_location=None, model_dir: Optional[str] = None):
     """Download an ``http(s)://`` checkpoint into torch's hub cache (once) and load it safely."""
-    def load(location):
+    with safe_unpickling(filename):
         return torch.hub.load_state_dict_from_url(filename, model_dir=model_dir,
-                                                  map_location=location, weights_only=True)
-    return safe_torch_load(filename, map_location=map_location, source=filename, loader=load)
+                                                  map_location=map_location, weights_only=True)
 
 
-def _refuse_scheme(filename: str, map_location=None):
+def load_from_refused_scheme(filename: str, map_location=None):
     """Loader of the MMEngine schemes groklst does not read (they unpickle unrestricted)."""
     raise CheckpointError(
         f'Checkpoint {filename}: groklst reads local files and http(s) URLs only (loaded with '
@@ -196,9 +198,10 @@ def _load_checkpoint_to_model_any_layout(model, checkpoint, strict=False, logger
     return checkpoint
 
 
-def _load_checkpoint_file_to_model(model, filename, map_location=None, strict=False,
+def _load_checkpoint_file_to_model(model, filename, map_location=None, strict=True,
                                    logger=None, revise_keys=[(r'^module\.', '')]):
-    """Drop-in for ``mmengine.runner.load_checkpoint`` whose errors name ``filename``."""
+    """Drop-in for ``mmengine.runner.load_checkpoint``, strict unless told otherwise (MMEngine's
+    own default is lenient), whose errors name ``filename``."""
     from mmengine.runner.checkpoint import _load_checkpoint
     checkpoint = _load_checkpoint(filename, map_location, logger)
     return _load_checkpoint_to_model_any_layout(model, checkpoint, strict, logger, revise_keys,
@@ -240,9 +243,6 @@ def _runner_resume(self, filename: str, *args, **kwargs):
         self._groklst_resuming = None
 
 
-_MMENGINE_RESUME = None
-
-
 def patch_mmengine() -> None:
     """Install the safe checkpoint schemes, the key-layout adapter, strict Runner loading and
     the resume check (idempotent)."""
@@ -255,9 +255,9 @@ def patch_mmengine() -> None:
     loader = mm_checkpoint.CheckpointLoader
     for prefix in list(loader._schemes):
         if prefix not in ('', 'http://', 'https://'):
-            loader.register_scheme(prefixes=prefix, loader=_refuse_scheme, force=True)
-    loader.register_scheme(prefixes='', loader=_load_local_checkpoint, force=True)
-    loader.register_scheme(prefixes=('http://', 'https://'), loader=_load_url_checkpoint,
+            loader.register_scheme(prefixes=prefix, loader=load_from_refused_scheme, force=True)
+    loader.register_scheme(prefixes='', loader=load_from_local_safely, force=True)
+    loader.register_scheme(prefixes=('http://', 'https://'), loader=load_from_url_safely,
                            force=True)
     # Runner and the package imported the functions by name: replace them in every module.
     mm_checkpoint._load_checkpoint_to_model = _load_checkpoint_to_model_any_layout
