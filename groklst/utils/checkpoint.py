@@ -9,13 +9,12 @@ RNG-state hook). A pickle that needs any other Python global (e.g. an object who
 :class:`UnsafeCheckpointError` naming the file and the global. There is no switch back to
 unsafe loading.
 
-Strict: with :func:`load_state_dict_strictly` every key of the model comes from the checkpoint
+Strict: with :func:`load_state_dict_checked` every key of the model comes from the checkpoint
 and every key of the checkpoint has its place in the model, with its shape. Two documented
-cases keep initial values: the model's ``config_buffers`` (filled beforehand by
-:func:`groklst.utils.compat.fill_config_buffers`; GrokLST checkpoints hold no LST statistics)
-and the parameters a fine-tuning strategy inserted (adapters, LoRA factors) when the checkpoint
-is the plain pre-trained model. Anything else missing, unexpected or reshaped is one
-:class:`CheckpointMismatchError`. :func:`check_training_checkpoint` tells a
+cases keep their values from the config: the model's ``config_buffers`` (GrokLST checkpoints
+hold no LST statistics) and the parameters a fine-tuning strategy inserted (adapters, LoRA
+factors) when the checkpoint is the plain pre-trained model. Anything else missing, unexpected
+or reshaped is one :class:`CheckpointMismatchError`. :func:`check_training_checkpoint` tells a
 training checkpoint (what ``--resume`` needs) from a weights-only file.
 """
 import contextlib
@@ -30,7 +29,7 @@ import torch.nn as nn
 
 __all__ = ['CheckpointError', 'UnsafeCheckpointError', 'CheckpointMismatchError',
            'checkpoint_safe_globals', 'safe_unpickling', 'safe_torch_load',
-           'load_state_dict_strictly', 'check_training_checkpoint']
+           'config_buffer_keys', 'load_state_dict_checked', 'check_training_checkpoint']
 
 #: At most this many keys of each kind are named in a mismatch error (the counts are total).
 _SHOWN_KEYS = 5
@@ -178,6 +177,20 @@ def _unreadable(source: str, err: Exception) -> CheckpointError:
         f'saving?); resume from an earlier checkpoint. torch.load said: {err}')
 
 
+def config_buffer_keys(module: nn.Module) -> List[str]:
+    """Keys of the buffers that ``module``'s submodules declare in ``config_buffers``: set from
+    the config (the ``Downscaler``'s ``lst_mean`` / ``lst_std`` from ``lst_norm``), so a
+    checkpoint may lack them (checkpoints of the GrokLST toolkit hold generator weights only)."""
+    own = set(module.state_dict())
+    keys = []
+    for prefix, sub in module.named_modules():
+        for name in getattr(sub, 'config_buffers', ()):
+            key = f'{prefix}.{name}' if prefix else name
+            if key in own:
+                keys.append(key)
+    return keys
+
+
 def _finetune_inserted_keys(module: nn.Module) -> Set[str]:
     """Keys of the parameters and buffers that a fine-tuning strategy inserted beside a wrapped
     layer: everything of a module holding a ``base_layer`` that is not inside that layer."""
@@ -206,28 +219,35 @@ def _short_error(message: str) -> str:
     return re.sub(r'\s+', ' ', message).strip()
 
 
-def load_state_dict_strictly(module: nn.Module, state_dict: Dict[str, torch.Tensor],
-                             source: str, log: Optional[Callable[[str], None]] = None) -> None:
-    """Load ``state_dict`` into ``module``; every key must match (shape included).
+def load_state_dict_checked(module: nn.Module, state_dict: Dict[str, torch.Tensor],
+                            source: str, strict: bool = True,
+                            log: Optional[Callable[[str], None]] = None) -> None:
+    """Load ``state_dict`` into ``module``; with ``strict`` every key must match (shape
+    included).
 
     The module's load pre-/post-hooks run as in ``nn.Module.load_state_dict`` (e.g.
-    ``FinetuneModel`` renames plain keys to its wrapped layout). Missing BatchNorm
-    ``num_batches_tracked`` counters are ignored (older checkpoints lack them, as MMEngine
-    allows). Parameters inserted by a fine-tuning strategy (adapters, LoRA factors) may all be
-    missing together: the checkpoint is then the plain pre-trained model and they keep their
-    identity initialisation (``log`` is told).
+    ``FinetuneModel`` renames plain keys to its wrapped layout). Allowed to be missing:
+
+    - BatchNorm ``num_batches_tracked`` counters (older checkpoints lack them; MMEngine allows
+      it too);
+    - :func:`config_buffer_keys`: they keep the config's values (``log`` is told);
+    - the parameters a fine-tuning strategy inserted (adapters, LoRA factors), all of them
+      together: the checkpoint is then the plain pre-trained model and they keep their identity
+      initialisation (``log`` is told).
 
     Args:
         module: the model (already unwrapped from DDP).
         state_dict: weights with keys in the model's layout.
-        source: checkpoint name for the error message.
-        log: called with a one-line note when inserted fine-tuning parameters keep their
-            initialisation.
+        source: checkpoint name for messages.
+        strict: raise on a mismatch; otherwise ``log`` it.
+        log: called with each one-line note or (not strict) the mismatch.
 
     Raises:
-        CheckpointMismatchError: missing, unexpected or reshaped keys; the message gives the
-            total of each and names the first few. The module may be partly loaded then.
+        CheckpointMismatchError: (``strict``) missing, unexpected or reshaped keys; the message
+            gives the total of each and names the first few. The module may be partly loaded
+            then.
     """
+    log = log or (lambda msg: None)
     metadata = getattr(state_dict, '_metadata', None)
     state_dict = OrderedDict(state_dict)
     if metadata is not None:
@@ -254,12 +274,16 @@ def load_state_dict_strictly(module: nn.Module, state_dict: Dict[str, torch.Tens
     missing = sorted((k for k in missing if not k.endswith('num_batches_tracked')),
                      key=lambda k: own.get(k, len(own)))
     unexpected = sorted(unexpected, key=lambda k: given.get(k, len(given)))
+    kept = [k for k in config_buffer_keys(module) if k in missing]
+    if kept:
+        missing = [k for k in missing if k not in kept]
+        log(f'{source} has no {", ".join(kept)}; the values of the config are used (e.g. a '
+            f'GrokLST checkpoint, which carries no LST statistics)')
     inserted = _finetune_inserted_keys(module)
     if inserted and inserted.issubset(missing):
         missing = [k for k in missing if k not in inserted]
-        if log is not None:
-            log(f'{source} holds the plain pre-trained model: the {len(inserted)} tensors the '
-                f'fine-tuning strategy inserted (adapters / LoRA) keep their initialisation')
+        log(f'{source} holds the plain pre-trained model: the {len(inserted)} tensors the '
+            f'fine-tuning strategy inserted (adapters / LoRA) keep their initialisation')
     if missing or unexpected or errors:
         parts = []
         if missing:
@@ -269,9 +293,12 @@ def load_state_dict_strictly(module: nn.Module, state_dict: Dict[str, torch.Tens
         if errors:
             parts.append(_listing('reshaped or unloadable weights',
                                   [_short_error(e) for e in errors]))
-        raise CheckpointMismatchError(
-            f'Checkpoint {source} does not match {type(module).__name__}: '
-            f'{"; ".join(parts)}. Was it trained with another config?')
+        message = (f'Checkpoint {source} does not match {type(module).__name__}: '
+                   f'{"; ".join(parts)}.')
+        if not strict:
+            log(message)
+            return
+        raise CheckpointMismatchError(f'{message} Was it trained with another config?')
 
 
 def check_training_checkpoint(checkpoint, source: str) -> None:

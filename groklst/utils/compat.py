@@ -25,10 +25,9 @@ from collections import OrderedDict
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import torch
-import torch.nn as nn
 
 from .checkpoint import (CheckpointError, CheckpointMismatchError, check_training_checkpoint,
-                         load_state_dict_strictly, safe_torch_load, safe_unpickling)
+                         load_state_dict_checked, safe_torch_load, safe_unpickling)
 
 _PATCHED = False
 #: MMEngine's own ``Runner.resume``, wrapped by :func:`_runner_resume`.
@@ -118,33 +117,6 @@ def adapt_state_dict_keys(state_dict: Dict[str, torch.Tensor], model_keys: Itera
     return adapted, renamed
 
 
-def fill_config_buffers(state_dict: Dict[str, torch.Tensor], model: nn.Module) -> List[str]:
-    """Add to ``state_dict`` the model's config-defined buffers that the checkpoint lacks.
-
-    A module lists such buffers in a ``config_buffers`` attribute (the ``Downscaler``'s LST
-    statistics ``lst_mean`` / ``lst_std``, set from the config's ``lst_norm``). Checkpoints of
-    other toolkits (GrokLST) hold only the generator's weights; for them the model keeps its
-    config values instead of failing a strict load. Other missing keys are left alone, so a
-    strict load still names them.
-
-    Args:
-        state_dict: checkpoint weights, keys already in the model's layout (modified in place).
-        model: the model that will load them.
-
-    Returns:
-        the keys that were filled from the model.
-    """
-    own = model.state_dict()
-    filled = []
-    for prefix, module in model.named_modules():
-        for name in getattr(module, 'config_buffers', ()):
-            key = f'{prefix}.{name}' if prefix else name
-            if key in own and key not in state_dict:
-                state_dict[key] = own[key]
-                filled.append(key)
-    return filled
-
-
 def state_dict_from_checkpoint(checkpoint) -> Dict[str, torch.Tensor]:
     """The weights of a loaded checkpoint: its ``state_dict`` entry, or the dict itself.
 
@@ -161,17 +133,15 @@ def _load_checkpoint_to_model_any_layout(model, checkpoint, strict=False, logger
                                          revise_keys=[(r'^module\.', '')],
                                          source: str = 'the checkpoint'):
     """Drop-in for ``mmengine.runner.checkpoint._load_checkpoint_to_model``: applies the
-    caller's ``revise_keys`` first, then :func:`adapt_state_dict_keys` against ``model`` (unwrapped
-    from DDP) and :func:`fill_config_buffers`.
-
-    With ``strict`` the weights load through
-    :func:`~groklst.utils.checkpoint.load_state_dict_strictly` (one
-    :class:`~groklst.utils.checkpoint.CheckpointMismatchError` naming ``source``); without it
-    through MMEngine's ``load_state_dict``, which logs what did not match.
+    caller's ``revise_keys`` first, then :func:`adapt_state_dict_keys` against ``model``
+    (unwrapped from DDP), and loads through
+    :func:`~groklst.utils.checkpoint.load_state_dict_checked` (``config_buffers`` may be absent;
+    with ``strict`` a mismatch is one
+    :class:`~groklst.utils.checkpoint.CheckpointMismatchError` naming ``source``, without it a
+    warning).
     """
     from mmengine.logging import print_log
     from mmengine.model import is_model_wrapper
-    from mmengine.runner.checkpoint import load_state_dict
     if is_model_wrapper(model):
         model = model.module
     state_dict = state_dict_from_checkpoint(checkpoint)
@@ -184,17 +154,9 @@ def _load_checkpoint_to_model_any_layout(model, checkpoint, strict=False, logger
     if renamed:
         print_log(f'checkpoint keys adapted to the model layout ({len(renamed)} renamed, e.g. '
                   f'{renamed[0]})', logger='current')
-    kept = fill_config_buffers(state_dict, model)
-    if kept:
-        print_log(f'checkpoint has no {", ".join(kept)}; the values of the config are used '
-                  f'(e.g. a GrokLST checkpoint, which carries no LST statistics)',
-                  logger='current', level=logging.WARNING)
-    if strict:
-        load_state_dict_strictly(model, state_dict, source,
-                                 log=lambda msg: print_log(msg, logger='current',
-                                                           level=logging.WARNING))
-    else:
-        load_state_dict(model, state_dict, strict, logger)
+    load_state_dict_checked(model, state_dict, source, strict=strict,
+                            log=lambda msg: print_log(msg, logger='current',
+                                                      level=logging.WARNING))
     return checkpoint
 
 

@@ -315,6 +315,38 @@ def test_finetune_model_loads_the_plain_pretrained_model_strictly(tmp_path):
         load_checkpoint(_lora_model()[1], path)
 
 
+def test_finetuned_downscaler_takes_the_pretrained_lst_statistics(tmp_path):
+    """The pre-trained Downscaler's ``lst_mean`` / ``lst_std`` are weights of the checkpoint,
+    not config buffers to keep (they used to be replaced by the config's values)."""
+    from mmengine.runner import load_checkpoint
+
+    from groklst.registry import MODELS
+    plain = _model(EDSR, seed=5)
+    plain.lst_mean.fill_(290.5)
+    path = str(tmp_path / 'plain.pth')
+    torch.save(dict(state_dict=plain.state_dict()), path)
+    wrapped = MODELS.build(dict(
+        type='FinetuneModel', finetune=dict(strategy='lora', r=2, alpha=4,
+                                            target_modules=['generator.body.*']),
+        model=dict(type='Downscaler', scale=4, lst_norm=dict(mean=300.0, std=5.0),
+                   generator=EDSR)))
+    load_checkpoint(wrapped, path)
+    assert wrapped.model.lst_mean.item() == 290.5
+    x = dict(lr=290 + torch.randn(1, 1, 6, 6))
+    plain.eval(), wrapped.eval()
+    torch.testing.assert_close(wrapped(x, mode='tensor'), plain(x, mode='tensor'))
+
+
+def test_lenient_load_when_asked_for(tmp_path):
+    """``strict=False`` (e.g. MMEngine's ``Pretrained`` init) loads what matches and warns."""
+    from mmengine.runner import load_checkpoint
+    source = _model(dict(EDSR, n_resblocks=2), seed=4)
+    path = _training_checkpoint(source, tmp_path / 'deeper.pth')
+    model = _model(EDSR)
+    load_checkpoint(model, path, strict=False)
+    assert torch.equal(model.generator.head.weight, source.generator.head.weight)
+
+
 @pytest.fixture(scope='module')
 def scene(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('safety')
