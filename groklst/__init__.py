@@ -3,5 +3,5 @@ from .utils.compat import patch_mmengine as _patch_mmengine
 
 __version__ = '0.1.0'
 
-# Checkpoints must load under torch >= 2.6 wherever groklst is imported (see utils/compat.py).
+# Safe, strict checkpoint loading wherever groklst is imported (see utils/compat.py).
 _patch_mmengine()

@@ -110,7 +110,7 @@ def test_metadata_is_kept():
                          ids=['ddp', 'groklst', 'plain'])
 def test_mmengine_load_checkpoint_reads_every_layout(tmp_path, layout):
     """The path of ``load_from`` / ``--resume`` / inference: an MMEngine checkpoint file
-    (weights + message hub object, so torch>=2.6's weights_only default would refuse it)."""
+    (weights + message hub object, which only the allow-list of safe loading accepts)."""
     from mmengine.logging import MessageHub
     from mmengine.runner.checkpoint import load_checkpoint
     ref = _random_state(Model(), seed=1)

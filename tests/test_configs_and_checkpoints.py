@@ -83,7 +83,7 @@ def test_paper_size_mocolsk_matches_paper_defaults():
 
 
 def test_checkpoint_roundtrip_with_non_tensor_meta(tmp_path):
-    """mmengine checkpoints carry non-tensor objects; torch>=2.6 weights_only would reject them."""
+    """mmengine checkpoints carry non-tensor objects (ConfigDict, numpy) that safe loading takes."""
     from mmengine.config import ConfigDict
     from mmengine.runner import load_checkpoint
     register_all_modules()

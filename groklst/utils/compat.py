@@ -1,9 +1,12 @@
 """MMEngine 0.10.7 compatibility, in one place.
 
-1. Checkpoints under torch >= 2.6: ``torch.load`` defaults to ``weights_only=True``, which rejects
-   the message-hub and config objects MMEngine stores beside the weights. We register a local-file
-   loader that loads with ``weights_only=False``. Only local files pass through it: checkpoints are
-   the user's own training output; never load checkpoints from untrusted sources.
+1. Checkpoints load safely and strictly (:mod:`groklst.utils.checkpoint`): every MMEngine
+   checkpoint scheme is replaced. Local files and ``http(s)://`` URLs are read with
+   ``torch.load(weights_only=True)`` and the allow-list of
+   :func:`~groklst.utils.checkpoint.checkpoint_safe_globals`; the other schemes (``pavi://``,
+   ``s3://``, ``open-mmlab://``, ...), whose MMEngine loaders unpickle without that restriction,
+   are refused. ``Runner.load_checkpoint`` (``load_from``, ``tools/test.py``, ``--resume``) is
+   strict by default, and ``Runner.resume`` first checks that the file is a training checkpoint.
 2. CPU distributed training (gloo): MMEngine's ``init_dist`` calls ``torch.cuda.set_device`` and its
    DDP wrapper passes ``device_ids=[LOCAL_RANK]``; both fail without CUDA. ``init_cpu_distributed``
    initializes the gloo process group before the Runner (so the Runner skips its own init) and
@@ -17,40 +20,50 @@
 """
 import logging
 import os
-import os.path as osp
 import re
 from collections import OrderedDict
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import torch
-import torch.nn as nn
+
+from .checkpoint import (CheckpointError, CheckpointMismatchError, check_training_checkpoint,
+                         load_state_dict_checked, safe_torch_load, safe_unpickling)
 
 _PATCHED = False
+#: MMEngine's own ``Runner.resume``, wrapped by :func:`_runner_resume`.
+_MMENGINE_RESUME = None
 
 #: Name under which DDP wrappers (torch DDP, MMDistributedDataParallel and MMagic's per-child
 #: MMSeparateDistributedDataParallel) hold the wrapped module: a ``module.`` key segment.
 _WRAPPER_SEGMENT = 'module'
 
 
-def _load_local_checkpoint(filename: str, map_location=None):
-    """Load a local checkpoint file (a dict) with ``weights_only=False``.
+# MMEngine logs a scheme loader's name from its 11th character ('load_from_...').
+def load_from_local_safely(filename: str, map_location=None):
+    """Load a local checkpoint file safely (:func:`~groklst.utils.checkpoint.safe_torch_load`).
 
     Raises:
         FileNotFoundError: the file does not exist.
-        ValueError: the file is not a readable torch checkpoint (e.g. truncated by a run killed
-            while saving); the message names it.
+        UnsafeCheckpointError: the file needs a Python global outside the allow-list.
+        CheckpointError: the file is not a readable torch checkpoint (e.g. truncated by a run
+            killed while saving); the message names it.
     """
-    import pickle
-    filename = osp.expanduser(filename)
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'Checkpoint {filename} not found')
-    try:
-        return torch.load(filename, map_location=map_location, weights_only=False)
-    except (RuntimeError, EOFError, pickle.UnpicklingError) as err:
-        raise ValueError(
-            f'Checkpoint {filename} ({osp.getsize(filename)} bytes) cannot be read: corrupt or '
-            f'truncated (a run killed while saving?); resume from an earlier checkpoint. '
-            f'torch.load said: {err}') from err
+    return safe_torch_load(filename, map_location=map_location)
+
+
+def load_from_url_safely(filename: str, map_location=None, model_dir: Optional[str] = None):
+    """Download an ``http(s)://`` checkpoint into torch's hub cache (once) and load it safely."""
+    with safe_unpickling(filename):
+        return torch.hub.load_state_dict_from_url(filename, model_dir=model_dir,
+                                                  map_location=map_location, weights_only=True)
+
+
+def load_from_refused_scheme(filename: str, map_location=None):
+    """Loader of the MMEngine schemes groklst does not read (they unpickle unrestricted)."""
+    raise CheckpointError(
+        f'Checkpoint {filename}: groklst reads local files and http(s) URLs only (loaded with '
+        f"torch.load(weights_only=True)); this scheme's MMEngine loader is not safe. Download "
+        f'the file and pass its local path.')
 
 
 def _unwrapped_key(key: str) -> str:
@@ -104,33 +117,6 @@ def adapt_state_dict_keys(state_dict: Dict[str, torch.Tensor], model_keys: Itera
     return adapted, renamed
 
 
-def fill_config_buffers(state_dict: Dict[str, torch.Tensor], model: nn.Module) -> List[str]:
-    """Add to ``state_dict`` the model's config-defined buffers that the checkpoint lacks.
-
-    A module lists such buffers in a ``config_buffers`` attribute (the ``Downscaler``'s LST
-    statistics ``lst_mean`` / ``lst_std``, set from the config's ``lst_norm``). Checkpoints of
-    other toolkits (GrokLST) hold only the generator's weights; for them the model keeps its
-    config values instead of failing a strict load. Other missing keys are left alone, so a
-    strict load still names them.
-
-    Args:
-        state_dict: checkpoint weights, keys already in the model's layout (modified in place).
-        model: the model that will load them.
-
-    Returns:
-        the keys that were filled from the model.
-    """
-    own = model.state_dict()
-    filled = []
-    for prefix, module in model.named_modules():
-        for name in getattr(module, 'config_buffers', ()):
-            key = f'{prefix}.{name}' if prefix else name
-            if key in own and key not in state_dict:
-                state_dict[key] = own[key]
-                filled.append(key)
-    return filled
-
-
 def state_dict_from_checkpoint(checkpoint) -> Dict[str, torch.Tensor]:
     """The weights of a loaded checkpoint: its ``state_dict`` entry, or the dict itself.
 
@@ -144,11 +130,20 @@ def state_dict_from_checkpoint(checkpoint) -> Dict[str, torch.Tensor]:
 
 
 def _load_checkpoint_to_model_any_layout(model, checkpoint, strict=False, logger=None,
-                                         revise_keys=[(r'^module\.', '')]):
+                                         revise_keys=[(r'^module\.', '')],
+                                         source: str = 'the checkpoint'):
     """Drop-in for ``mmengine.runner.checkpoint._load_checkpoint_to_model``: applies the
-    caller's ``revise_keys`` first, then :func:`adapt_state_dict_keys` against ``model``."""
+    caller's ``revise_keys`` first, then :func:`adapt_state_dict_keys` against ``model``
+    (unwrapped from DDP), and loads through
+    :func:`~groklst.utils.checkpoint.load_state_dict_checked` (``config_buffers`` may be absent;
+    with ``strict`` a mismatch is one
+    :class:`~groklst.utils.checkpoint.CheckpointMismatchError` naming ``source``, without it a
+    warning).
+    """
     from mmengine.logging import print_log
-    from mmengine.runner.checkpoint import load_state_dict
+    from mmengine.model import is_model_wrapper
+    if is_model_wrapper(model):
+        model = model.module
     state_dict = state_dict_from_checkpoint(checkpoint)
     metadata = getattr(state_dict, '_metadata', OrderedDict())
     for pattern, replacement in revise_keys:
@@ -159,27 +154,81 @@ def _load_checkpoint_to_model_any_layout(model, checkpoint, strict=False, logger
     if renamed:
         print_log(f'checkpoint keys adapted to the model layout ({len(renamed)} renamed, e.g. '
                   f'{renamed[0]})', logger='current')
-    kept = fill_config_buffers(state_dict, model)
-    if kept:
-        print_log(f'checkpoint has no {", ".join(kept)}; the values of the config are used '
-                  f'(e.g. a GrokLST checkpoint, which carries no LST statistics)',
-                  logger='current', level=logging.WARNING)
-    load_state_dict(model, state_dict, strict, logger)
+    load_state_dict_checked(model, state_dict, source, strict=strict,
+                            log=lambda msg: print_log(msg, logger='current',
+                                                      level=logging.WARNING))
     return checkpoint
 
 
+def _load_checkpoint_file_to_model(model, filename, map_location=None, strict=True,
+                                   logger=None, revise_keys=[(r'^module\.', '')]):
+    """Drop-in for ``mmengine.runner.load_checkpoint``, strict unless told otherwise (MMEngine's
+    own default is lenient), whose errors name ``filename``."""
+    from mmengine.runner.checkpoint import _load_checkpoint
+    checkpoint = _load_checkpoint(filename, map_location, logger)
+    return _load_checkpoint_to_model_any_layout(model, checkpoint, strict, logger, revise_keys,
+                                                source=str(filename))
+
+
+def _runner_load_checkpoint(self, filename: str, map_location='cpu', strict: bool = True,
+                            revise_keys=[(r'^module\.', '')]):
+    """``Runner.load_checkpoint`` (``load_from``, ``tools/test.py``, ``--resume``), strict by
+    default; during :func:`_runner_resume` the file must be a training checkpoint and a
+    weight mismatch says so."""
+    from mmengine.model import is_model_wrapper
+    from mmengine.runner.checkpoint import _load_checkpoint
+    checkpoint = _load_checkpoint(filename, map_location=map_location)
+    resuming = getattr(self, '_groklst_resuming', None) == filename
+    if resuming:
+        check_training_checkpoint(checkpoint, str(filename))
+    self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+    model = self.model.module if is_model_wrapper(self.model) else self.model
+    try:
+        checkpoint = _load_checkpoint_to_model_any_layout(
+            model, checkpoint, strict, revise_keys=revise_keys, source=str(filename))
+    except CheckpointMismatchError as err:
+        if not resuming:
+            raise
+        raise CheckpointMismatchError(f'Cannot resume from {filename}: it is not a training '
+                                      f'checkpoint of this config. {err}') from None
+    self._has_loaded = True
+    self.logger.info(f'Load checkpoint from {filename}')
+    return checkpoint
+
+
+def _runner_resume(self, filename: str, *args, **kwargs):
+    """``Runner.resume`` that marks ``filename`` for :func:`_runner_load_checkpoint`."""
+    self._groklst_resuming = filename
+    try:
+        return _MMENGINE_RESUME(self, filename, *args, **kwargs)
+    finally:
+        self._groklst_resuming = None
+
+
 def patch_mmengine() -> None:
-    """Register the local checkpoint loader and the key-layout adapter (idempotent)."""
-    global _PATCHED
+    """Install the safe checkpoint schemes, the key-layout adapter, strict Runner loading and
+    the resume check (idempotent)."""
+    global _PATCHED, _MMENGINE_RESUME
     if _PATCHED:
         return
+    import mmengine.runner as mm_runner_pkg
     import mmengine.runner.checkpoint as mm_checkpoint
     import mmengine.runner.runner as mm_runner
-    mm_checkpoint.CheckpointLoader.register_scheme(prefixes='', force=True)(
-        _load_local_checkpoint)
-    # Runner imported the function by name: replace it in both modules.
+    loader = mm_checkpoint.CheckpointLoader
+    for prefix in list(loader._schemes):
+        if prefix not in ('', 'http://', 'https://'):
+            loader.register_scheme(prefixes=prefix, loader=load_from_refused_scheme, force=True)
+    loader.register_scheme(prefixes='', loader=load_from_local_safely, force=True)
+    loader.register_scheme(prefixes=('http://', 'https://'), loader=load_from_url_safely,
+                           force=True)
+    # Runner and the package imported the functions by name: replace them in every module.
     mm_checkpoint._load_checkpoint_to_model = _load_checkpoint_to_model_any_layout
     mm_runner._load_checkpoint_to_model = _load_checkpoint_to_model_any_layout
+    mm_checkpoint.load_checkpoint = _load_checkpoint_file_to_model
+    mm_runner_pkg.load_checkpoint = _load_checkpoint_file_to_model
+    _MMENGINE_RESUME = mm_runner.Runner.resume
+    mm_runner.Runner.load_checkpoint = _runner_load_checkpoint
+    mm_runner.Runner.resume = _runner_resume
     _PATCHED = True
 
 
