@@ -333,7 +333,7 @@ def test_prechecks_fail_before_compute_and_write_nothing(guided, tmp_path, monke
     out_dir.mkdir()
     calls = []
     import groklst.apis.geotiff as geotiff_mod
-    monkeypatch.setattr(geotiff_mod, 'downscale_scene', lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(geotiff_mod, 'downscale_windows', lambda *a, **k: calls.append(1))
     with pytest.raises(SceneCheckError, match=match) as err:
         downscale_geotiff(model, lr_path, [g_path], str(out_dir / 'o.tif'),
                           preview=str(out_dir / 'o.png'), tile=64, overlap=32, progress=False)
