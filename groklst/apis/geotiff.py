@@ -379,7 +379,7 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
         src = _open_sources(checked, s, stack, log)
         h, w = src['lr_shape']
         n_valid = sum(int(lr_valid_mask(src['read_lr'](*win), info['valid_range']).sum())
-                      for win in grid_windows(h, w, 1024))
+                      for win in grid_windows(h, w, 512))
         if n_valid == 0:
             lo, hi = info['valid_range']
             raise SceneCheckError(f'{lr_path}: expected valid LR LST ({lo:g}..{hi:g} K) over '
