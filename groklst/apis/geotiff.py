@@ -335,8 +335,9 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
 
     Returns:
         dict with ``out``, ``preview``, ``shape`` (H, W), ``valid_fraction`` of the output,
-        ``resampled`` (bool), ``seconds`` (downscaling time) and ``scene_fit`` (how a per-scene
-        sharpener was fitted, or None).
+        ``resampled`` (bool), ``seconds`` (downscaling time), ``scene_fit`` (how a per-scene
+        sharpener was fitted, or None), ``tiles`` (tiles in the grid) and ``computed`` (tiles
+        run through the model; tiles without valid LR pixels are skipped).
 
     Raises:
         SceneCheckError: a failed input check, an output path that is an input (nothing
@@ -441,7 +442,7 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
                                                          else ''))
     return dict(out=out_path, preview=preview, shape=(hg, wg), valid_fraction=valid,
                 resampled=checked['needs_resample'], seconds=seconds,
-                scene_fit=res['scene_fit'])
+                scene_fit=res['scene_fit'], tiles=res['tiles'], computed=res['computed'])
 
 
 def _decimated(read: Callable, height: int, width: int, max_side: int = 1500) -> np.ndarray:
