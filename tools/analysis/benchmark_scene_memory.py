@@ -8,7 +8,7 @@
 Scenes (built once per size in ``--work-dir``, x4, EPSG:32616, 30 m guidance):
 
 - ``guidance.tif``: S x S x 10 float32 (the demo's band names), tiled 256 x 256, DEFLATE,
-  *sparse*: only every 8th block row and column holds a texture (reflectances, NDVI in
+  *sparse*: only every 32nd block row and column holds a periodic texture (reflectances, NDVI in
   [-0.2, 0.8]); the unwritten blocks read as 0 (valid values). At 20000 x 20000 the file is a
   few MB on disk but 16 GB as float32.
 - ``lr.tif``: (S/4) x (S/4) float32 LR LST, a smooth field around 300 K, valid everywhere.
@@ -101,15 +101,17 @@ def build_scene(folder: str, size: int, deep_tiles: int) -> dict:
     t_hr = Affine(30.0, 0.0, 400000.0, 0.0, -30.0, 3500000.0)
     common = dict(driver='GTiff', crs='EPSG:32616', dtype='float32', tiled=True,
                   blockxsize=256, blockysize=256, compress='deflate', BIGTIFF='IF_SAFER')
-    rng = np.random.default_rng(0)
     with rasterio.open(paths['guidance'] + '.part', 'w', height=size, width=size, count=10,
-                       transform=t_hr, sparse_ok=True, **common) as dst:
+                       transform=t_hr, sparse_ok=True, predictor=3, **common) as dst:
         for i, b in enumerate(BANDS):
             dst.set_band_description(i + 1, b)
-        for r in range(0, size, 8 * 256):
-            for c in range(0, size, 8 * 256):
+        for r in range(0, size, 32 * 256):
+            for c in range(0, size, 32 * 256):
                 h, w = min(256, size - r), min(256, size - c)
-                refl = 0.05 + 0.3 * rng.random((7, h, w), dtype=np.float32)
+                y, x = np.mgrid[0:h, 0:w]
+                # a texture with a 32-px period: compresses to almost nothing
+                refl = np.stack([0.05 + 0.01 * i + 0.2 * ((x + 3 * i) % 32) / 32 +
+                                 0.05 * (y % 32) / 32 for i in range(7)]).astype(np.float32)
                 red, nir, swir = refl[3], refl[4], refl[5]
                 ndvi = np.clip((nir - red) / (nir + red), -0.2, 0.8)
                 block = np.concatenate([refl, ndvi[None], ((refl[2] - nir) / (refl[2] + nir))[None],
@@ -202,8 +204,8 @@ def main(argv=None) -> int:
         return 0
     os.makedirs(args.work_dir, exist_ok=True)
     for size in args.sizes:
-        if size % (SCALE * 8) or size < 4 * TILE:
-            raise SystemExit(f'sizes must be multiples of {SCALE * 8} and >= {4 * TILE}')
+        if size % SCALE or size < 4 * TILE:
+            raise SystemExit(f'sizes must be multiples of {SCALE} and >= {4 * TILE}')
         t0 = time.perf_counter()
         build_scene(osp.join(args.work_dir, str(size)), size, args.deep_tiles)
         print(f'scene {size} x {size}: built in {time.perf_counter() - t0:.1f} s')
