@@ -27,6 +27,7 @@ the float rounding of batched BLAS kernels, for networks).
 from __future__ import annotations
 
 import itertools
+import time
 from collections import deque
 from contextlib import nullcontext
 from typing import Callable, List, Optional, Sequence, Tuple
@@ -128,6 +129,30 @@ def lr_valid_mask(lr: np.ndarray, valid_range: Tuple[float, float]) -> np.ndarra
     lo, hi = valid_range
     with np.errstate(invalid='ignore'):
         return np.isfinite(lr) & (lr >= lo) & (lr <= hi)
+
+
+class _HeapTrimmer:
+    """Hands freed heap memory back to the system at most once per ``interval`` seconds.
+
+    glibc's malloc raises its mmap threshold after large blocks are freed, so the float64
+    temporaries of thousands of tiles end up on the heap, and freed heap memory is kept: over a
+    long scene the RSS creeps up (measured: +80 MB after 8100 TsHARP tiles) although nothing is
+    alive. ``malloc_trim(0)`` returns it. A no-op where glibc is not the C library.
+    """
+
+    def __init__(self, interval: float = 1.0):
+        self.interval = interval
+        self._last = time.monotonic()
+        try:
+            import ctypes
+            self._trim = ctypes.CDLL('libc.so.6').malloc_trim
+        except (OSError, AttributeError):
+            self._trim = None
+
+    def __call__(self) -> None:
+        if self._trim is not None and time.monotonic() - self._last >= self.interval:
+            self._trim(0)
+            self._last = time.monotonic()
 
 
 def _model_device(model) -> torch.device:
@@ -267,6 +292,7 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
                        j1 < len(cols))
 
     band = _Band(th, 0, 0)
+    trim = _HeapTrimmer()
     carry_in, carry_out = {}, {}
     n_tiles = len(rows) * len(cols)
     counts = dict(computed=0, valid=0)
@@ -320,6 +346,7 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
             out[invalid] = np.nan
             counts['valid'] += int(np.isfinite(out).sum())
             write(r, x0, out)
+            trim()
 
     def run_batch(tiles):
         inputs = dict(lr=torch.from_numpy(np.stack([t[4] for t in tiles])).to(device),
