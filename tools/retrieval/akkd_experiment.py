@@ -25,12 +25,12 @@ import sys
 import torch
 
 from groklst.fileio.text import write_text
-from groklst.models.retrievers.experiments.akkd import QUICK, AKKDSettings, run_akkd
+from groklst.models.retrievers.experiments.akkd import AKKDSettings, quick, run_akkd
 from groklst.models.retrievers.experiments.akkd_search import TARGETS
 
 
 def parse_args(argv=None):
-    """The command line as ``(settings, args)``; ``--quick`` applies :data:`QUICK`."""
+    """The command line as ``(settings, args)``; ``--quick`` applies :func:`quick`."""
     defaults = AKKDSettings()
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--targets', nargs='+', default=defaults.targets, choices=TARGETS)
@@ -67,9 +67,7 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     settings = AKKDSettings(**{f.name: getattr(args, f.name)
                                for f in dataclasses.fields(AKKDSettings)})
-    if args.quick:
-        settings = dataclasses.replace(settings, **QUICK)
-    return settings, args
+    return (quick(settings) if args.quick else settings), args
 
 
 def main(argv=None):

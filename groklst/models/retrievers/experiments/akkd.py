@@ -75,10 +75,12 @@ class AKKDSettings:
     teacher_unseen_regions: bool = False
 
 
-#: The smoke run (``--quick``): LST only, 3 search trials, 3 repeats, fewer steps.
-QUICK = dict(targets=['lst'], search_trials=3, repeats=3, alphas=[0.1, 0.3, 0.5, 0.7, 0.9],
-             seeds=[0], teacher_steps=600, student_steps=200, band_steps=100,
-             size_sweep=[30, 300])
+def quick(cfg: AKKDSettings) -> AKKDSettings:
+    """The smoke run (``--quick``) of ``cfg``: LST only, 3 search trials, 3 repeats of 5
+    alphas, seed 0, fewer steps, regional sizes 30 and 300."""
+    return dataclasses.replace(cfg, targets=['lst'], search_trials=3, repeats=3,
+                               alphas=[0.1, 0.3, 0.5, 0.7, 0.9], seeds=[0], teacher_steps=600,
+                               student_steps=200, band_steps=100, size_sweep=[30, 300])
 
 
 def band_study(cfg: AKKDSettings, log=print) -> str:

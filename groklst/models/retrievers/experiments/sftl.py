@@ -6,7 +6,7 @@ Our analogue of Heidarian et al. 2025 (Remote Sens. 17(23):3803), on the groklst
   profile except the dry mid-latitude ones, natural surfaces;
 * target domain A (stage 2, "site A"): dry mid-latitude profiles, soil / rock / man-made
   surfaces, a BT calibration bias (default +0.8 K at 10.8 um, +0.3 K at 11.95 um), only
-  ``--target-samples`` labelled samples (+ ``--target-val`` for model selection);
+  ``target_samples`` labelled samples (+ ``target_val`` for model selection);
 * cross domain B (stage 3, "site B"): humid-tropical profiles, vegetation / npv / water, the
   same calibration bias, never used for training.
 
@@ -41,7 +41,6 @@ ARCH_LABEL = dict(dnn='DNN', transformer='Transformer', cnn='1-D CNN')
 NATURAL = ['npv', 'rock', 'soil', 'vegetation', 'water']
 DOMAIN_A = dict(profile_domain='dry_midlatitudes', surface_classes=['soil', 'rock', 'manmade'])
 DOMAIN_B = dict(profile_domain='humid_tropics', surface_classes=['vegetation', 'npv', 'water'])
-
 
 
 @dataclasses.dataclass
