@@ -66,7 +66,8 @@ def cli_runs():
     import subprocess
     import sys
     root = osp.dirname(osp.dirname(osp.abspath(__file__)))
-    tools = sorted(p for p in glob.glob('tools/**/*.py', root_dir=root, recursive=True)
+    tools = sorted(osp.relpath(p, root) for p in glob.glob(osp.join(root, 'tools', '**', '*.py'),
+                                                         recursive=True)
                    if osp.basename(p) != '__init__.py')
     commands = [[t, '--help'] for t in tools] + [['tools/analysis/list_models.py', '--json']]
     res = subprocess.run([sys.executable, '-c', _CLI_DRIVER, json.dumps(commands)], cwd=root,
