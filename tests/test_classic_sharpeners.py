@@ -1,12 +1,11 @@
-"""Classical thermal sharpeners (TsHARP, DisTrad, DMS) and the benchmark / model-list tools.
+"""Classical thermal sharpeners (TsHARP, DisTrad, DMS), the model list and the zoo benchmark.
 
 Synthetic scenes with known LST-guidance relations check the regressions against hand values;
-``tools/test.py`` runs a classic config on the Landsat-8 demo without a checkpoint.
+``groklst.apis.test`` (``tools/test.py``) runs a classic config on the Landsat-8 demo without a
+checkpoint.
 """
-import importlib.util
 import json
 import os.path as osp
-import sys
 
 import pytest
 import torch
@@ -20,7 +19,6 @@ from groklst.structures import LSTDataSample
 from groklst.utils import register_all_modules
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
 register_all_modules()
 
 S = 4
@@ -208,24 +206,21 @@ def test_classic_configs_scale_and_raw_guidance(method, dataset):
             assert model.window_size * s == 64
 
 
-def test_tools_test_runs_classic_config_without_checkpoint(tmp_path):
+def test_api_test_runs_classic_config_without_checkpoint(tmp_path):
     if not osp.isfile(osp.join(ROOT, 'data/landsat8_demo/splits.json')):
         pytest.skip('Landsat-8 demo not built (python tools/dataset_converters/landsat8_demo.py)')
-    spec = importlib.util.spec_from_file_location('groklst_tools_test',
-                                                  osp.join(ROOT, 'tools', 'test.py'))
-    test_tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(test_tool)
+    from groklst.apis import runner
     out = tmp_path / 'metrics.json'
-    test_tool.main([osp.join(ROOT, 'configs/classic/tsharp_x4_landsat8-demo.py'),
-                    '--out', str(out), '--work-dir', str(tmp_path / 'wd')])
+    runner.test(osp.join(ROOT, 'configs/classic/tsharp_x4_landsat8-demo.py'), out=str(out),
+                work_dir=str(tmp_path / 'wd'))
     metrics = json.loads(out.read_text())
     assert metrics['n_images'] == 8
     assert 0.2 < metrics['RMSE'] < 3.0 and abs(metrics['BIAS']) < 1.0
 
 
 def test_list_models_shows_classical_sharpeners():
-    import list_models
-    rows = {r['name']: r for r in list_models.collect('classic')}
+    from groklst.models import catalog
+    rows = {r['name']: r for r in catalog.list_models('classic')}
     for name in ('bicubic', 'TsHARP', 'DisTrad', 'DMS'):
         assert rows[name]['kind'] == 'classic' and rows[name]['scales'] == [2, 4, 8]
     assert rows['TsHARP']['params_x4'] == 0 and 'Agam' in rows['TsHARP']['paper']
@@ -236,11 +231,11 @@ def test_list_models_shows_classical_sharpeners():
             super().__init__()
             self.conv = torch.nn.Conv2d(guidance_channels, 1, 1)  # 10 · 1 + 1 parameters
 
-    assert list_models.count_params(NeedsK, 4) == list_models.DEFAULT_GUIDANCE_CHANNELS + 1
+    assert catalog.count_params(NeedsK, 4) == catalog.DEFAULT_GUIDANCE_CHANNELS + 1
 
 
 def test_benchmark_zoo_gisr_suite():
-    import benchmark_zoo
+    from groklst.analysis import zoo_benchmark as benchmark_zoo
     configs = benchmark_zoo.suite_configs('gisr')
     assert configs[:4] == ['configs/classic/bicubic_x4_landsat8-demo.py',
                            'configs/classic/tsharp_x4_landsat8-demo.py',

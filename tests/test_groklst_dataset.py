@@ -2,21 +2,17 @@
 import os
 import os.path as osp
 import shutil
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.io as sio
 
-sys.path.insert(0, str(Path(__file__).parent / 'fixtures'))
-from make_groklst_fixture import block_mean, make_groklst_fixture  # noqa: E402
-
 # import the module directly (registers the class) before building through the registry
-from groklst.datasets.groklst_dataset import GrokLSTDataset  # noqa: E402
-from groklst.fileio.mat_io import (GROKLST_GUIDANCE_BANDS, MatVariableError,  # noqa: E402
-                                   read_mat_guidance, read_mat_lst)
-from groklst.registry import DATASETS  # noqa: E402
+from groklst.datasets.groklst_dataset import GrokLSTDataset
+from groklst.fileio.mat_io import (GROKLST_GUIDANCE_BANDS, MatVariableError, read_mat_guidance,
+                                   read_mat_lst)
+from groklst.registry import DATASETS
+from tests.fixtures.make_groklst_fixture import block_mean, make_groklst_fixture
 
 LR_RES = {2: '60m', 4: '120m', 8: '240m'}
 

@@ -179,12 +179,12 @@ def test_router_sends_samples_to_their_region_student():
         RoutedRetriever(dict(a=_constant(1.0), b=MLPRetriever(NAMES, ['lse:0'])))
 
 
-def test_teacher_then_goc_student_with_train_and_test_tools(tmp_path, retrieval_tools):
+def test_teacher_then_goc_student_with_train_and_test_apis(tmp_path, retrieval_runs):
     """The two AK-KD configs run end to end: teacher, then student loading its checkpoint."""
     import glob
     import os.path as osp
 
-    train, test, configs = retrieval_tools
+    train, test, configs = retrieval_runs
     cfg_dir = osp.join(configs, 'akkd')
     teacher_work = tmp_path / 'teacher'
     train(osp.join(cfg_dir, 'mlp-teacher_aster-tir-lst_sim.py'), teacher_work, 60)
@@ -192,22 +192,18 @@ def test_teacher_then_goc_student_with_train_and_test_tools(tmp_path, retrieval_
     assert len(ckpt) == 1
     student_cfg = osp.join(cfg_dir, 'goc-student_aster-tir-lst_humid-tropics-100_sim.py')
     student_work = tmp_path / 'student'
-    train(student_cfg, student_work, 40, f'model.teacher_checkpoint={ckpt[0]}')
+    train(student_cfg, student_work, 40, {'model.teacher_checkpoint': ckpt[0]})
     s_ckpt = glob.glob(osp.join(student_work, 'iter_40.pth'))
     assert len(s_ckpt) == 1
-    metrics = test(student_cfg, s_ckpt[0], student_work, '--cfg-options',
-                   f'model.teacher_checkpoint={ckpt[0]}', '--out', str(tmp_path / 'm.json'))
+    metrics = test(student_cfg, s_ckpt[0], student_work,
+                   cfg_options={'model.teacher_checkpoint': ckpt[0]}, out=str(tmp_path / 'm.json'))
     assert 0 < metrics['MAE'] < 10  # K, humid-tropics test split after 40 iterations
     assert metrics['lst/n'] < 2000  # only the humid-tropics profiles of the test split
 
 
 def test_list_models_lists_the_retrieval_heads_with_their_papers():
-    import os.path as osp
-    import sys
-    sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
-                                'tools', 'analysis'))
-    import list_models
-    rows = {r['name']: r for r in list_models.collect('retrieval')}
+    from groklst.models.catalog import list_models
+    rows = {r['name']: r for r in list_models('retrieval')}
     assert set(rows) == {'MLPRetriever', 'PINNRetriever', 'DistillationRetriever',
                          'RoutedRetriever', 'TransformerRetriever', 'CNN1dRetriever'}
     assert 'Dai, Mao' in rows['DistillationRetriever']['paper']
@@ -215,23 +211,23 @@ def test_list_models_lists_the_retrieval_heads_with_their_papers():
     assert all(r['scales'] == [] and r['params_x4'] is None for r in rows.values())
 
 
-def test_regional_small_sets_hold_their_validation_out_of_the_n_labels(tmp_path, monkeypatch,
-                                                                       load_retrieval_tool):
+def test_regional_small_sets_hold_their_validation_out_of_the_n_labels(tmp_path, monkeypatch):
     import functools
-    akkd = load_retrieval_tool('akkd_experiment')
+
+    from groklst.models.retrievers.experiments import akkd
     split = functools.partial(akkd.Split, cache_dir=str(tmp_path))
     monkeypatch.setattr(akkd, 'Split', split)
     full = split('train', ['lst'], profile_domain='humid_tropics', max_samples=50)
     # fraction 0.2: 40 training + the last 10 of the same 50 labels as validation
-    args = akkd.parse_args(['--small-val-fraction', '0.2'])
-    tr, va, te = akkd.regional_sets('humid_tropics', 'lst', 50, args)
+    settings = akkd.AKKDSettings(small_val_fraction=0.2)
+    tr, va, te = akkd.regional_sets('humid_tropics', 'lst', 50, settings)
     assert (len(tr), len(va)) == (40, 10)
     assert torch.equal(torch.cat([tr.x, va.x]), full.x)
     assert torch.equal(torch.cat([tr.y, va.y]), full.y)
     assert tr.norm == full.norm and len(te) > 100
     # default: the whole regional val split selects the weights
-    tr0, va0, _ = akkd.regional_sets('humid_tropics', 'lst', 50, akkd.parse_args([]))
+    tr0, va0, _ = akkd.regional_sets('humid_tropics', 'lst', 50, akkd.AKKDSettings())
     assert torch.equal(tr0.x, full.x) and len(va0) > 50
     with pytest.raises(ValueError, match='leaves no training sample of the 50'):
         akkd.regional_sets('humid_tropics', 'lst', 50,
-                           akkd.parse_args(['--small-val-fraction', '1.0']))
+                           akkd.AKKDSettings(small_val_fraction=1.0))

@@ -219,20 +219,18 @@ def test_mlp_retriever_modes_and_normalization(cache):
         RetrievalDataPreprocessor()(dict(inputs=[torch.zeros(3), torch.zeros(4)]))
 
 
-def test_train_and_test_tools_on_retrieval_config(tmp_path, monkeypatch):
-    from tools import test as test_tool
-    from tools import train as train_tool
+def test_train_and_test_apis_on_retrieval_config(tmp_path, monkeypatch):
+    from groklst.apis import runner
     monkeypatch.chdir(tmp_path)  # the simulation cache goes to tmp_path/data/simulated
     cfg = osp.join(ROOT, 'configs/retrieval/mlp_l8-b10-singlechannel_sim.py')
     work = str(tmp_path / 'work')
-    train_tool.main([cfg, '--work-dir', work, '--cfg-options', 'train_cfg.max_iters=40',
-                     'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40',
-                     'default_hooks.logger.interval=20'])
+    runner.train(cfg, work_dir=work, cfg_options={
+        'train_cfg.max_iters': 40, 'train_cfg.val_interval': 40,
+        'default_hooks.checkpoint.interval': 40, 'default_hooks.logger.interval': 20})
     ckpt = glob.glob(osp.join(work, 'best_RMSE_iter_40.pth'))
     assert len(ckpt) == 1
     assert glob.glob(str(tmp_path / 'data/simulated/landsat8_tirs_20000_*.npz'))
-    metrics = test_tool.main([cfg, ckpt[0], '--work-dir', work,
-                              '--out', str(tmp_path / 'm.json')])
+    metrics = runner.test(cfg, ckpt[0], work_dir=work, out=str(tmp_path / 'm.json'))
     assert 0 < metrics['RMSE'] < 15  # K, after 40 iterations
     assert metrics['lst/n'] == 2000
     assert sum(metrics[f'lst/n_wvc{b}'] for b in

@@ -168,15 +168,12 @@ def test_pinn_config_builds_and_experiment_tool_runs(tmp_path, monkeypatch, caps
     model = MODELS.build(cfg.model)
     assert isinstance(model, PINNRetriever) and model.lambda_rte > 0
     assert cfg.train_dataloader.dataset.targets == TARGETS
-    from tools.retrieval import pinn_experiment
+    from groklst.models.retrievers.experiments.pinn import PINNSettings, run_pinn
     threads = torch.get_num_threads()
     try:
-        results = pinn_experiment.main(['--n', '2000', '--steps', '10', '--seeds', '0',
-                                        '--eval-every', '5', '--batch', '64', '--cache-dir',
-                                        str(tmp_path / 'sim'), '--out', str(tmp_path / 't.md')])
+        results, text = run_pinn(PINNSettings(n=2000, steps=10, seeds=[0], eval_every=5,
+                                              batch=64, cache_dir=str(tmp_path / 'sim')))
     finally:
         torch.set_num_threads(threads)
-    text = capsys.readouterr().out
     assert '| PINN (λ_RTE=1) |' in text and 'Runtime:' in text
-    assert osp.isfile(tmp_path / 't.md')
     assert results['MLP (LST only)'][0]['n'] == 200

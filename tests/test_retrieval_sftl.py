@@ -177,14 +177,12 @@ def test_select_domain_bias_and_profile_exclusion(small_sim):
         select_domain(bt_bias={'B13': 1.0}, **kw)
 
 
-def test_experiment_runs_end_to_end(small_sim, tmp_path):
-    from tools.retrieval.sftl_experiment import main
+def test_experiment_runs_end_to_end(small_sim):
+    from groklst.models.retrievers.experiments.sftl import SFTLSettings, run_sftl
     _, cache = small_sim
-    out = tmp_path / 'table.md'
-    rows = main(['--n', '3000', '--source-samples', '400', '--target-samples', '60',
-                 '--target-val', '20', '--pretrain-steps', '20', '--ft-steps', '10',
-                 '--seeds', '0', '--archs', 'dnn', '--no-ablation', '--cache-dir', cache,
-                 '--out', str(out)])
+    rows, text = run_sftl(SFTLSettings(n=3000, source_samples=400, target_samples=60,
+                                       target_val=20, pretrain_steps=20, ft_steps=10, seeds=[0],
+                                       archs=['dnn'], no_ablation=True, cache_dir=cache))
     labels = {k[1] for k in rows if k[0] == 'DNN'}
     assert labels == {'none (pre-trained on S)', 'Full', 'Head-only', 'Gradual', 'Adapter',
                       'LoRA'}
@@ -194,18 +192,17 @@ def test_experiment_runs_end_to_end(small_sim, tmp_path):
         for r in runs:
             assert all(np.isfinite(r[s]['RMSE']) and r[s]['RMSE'] > 0
                        for s in ('S_test', 'A_test', 'B_test'))
-    text = out.read_text()
     assert '| DNN | LoRA |' in text and 'Runtime:' in text
 
 
-def test_sftl_configs_source_lora_target_and_cross_domain_with_the_tools(tmp_path,
-                                                                        retrieval_tools):
+def test_sftl_configs_source_lora_target_and_cross_domain_with_the_apis(tmp_path,
+                                                                       retrieval_runs):
     """Stage 1 (source), stage 2 (LoRA on the biased target) and stage 3 (cross-domain test) of
-    the SFTL configs through tools/train.py and tools/test.py, with the experiment's domains."""
+    the SFTL configs through groklst.apis.train / test, with the experiment's domains."""
     import glob
     import os.path as osp
 
-    train, test, configs = retrieval_tools
+    train, test, configs = retrieval_runs
     cfg_dir = osp.join(configs, 'sftl')
     src_work = tmp_path / 'source'
     train(osp.join(cfg_dir, 'sftl-dnn_vimi-b11b12_sim-source.py'), src_work, 40)
@@ -213,7 +210,7 @@ def test_sftl_configs_source_lora_target_and_cross_domain_with_the_tools(tmp_pat
     assert osp.isfile(src_ckpt)
     tgt_work = tmp_path / 'target'
     tgt_cfg = osp.join(cfg_dir, 'sftl-dnn-lora_vimi-b11b12_sim-target.py')
-    train(tgt_cfg, tgt_work, 20, f'load_from={src_ckpt}')
+    train(tgt_cfg, tgt_work, 20, {'load_from': src_ckpt})
     tgt_ckpt = glob.glob(osp.join(tgt_work, 'iter_20.pth'))
     assert len(tgt_ckpt) == 1
     target = test(tgt_cfg, tgt_ckpt[0], tgt_work)

