@@ -42,7 +42,7 @@ DEFAULT_LST_RANGE: Tuple[float, float] = (180.0, 360.0)
 DEFAULT_MIN_FRACTION = 0.01
 
 #: Version of the cached results: bump when a check changes what it accepts.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 class DatasetValidationError(ValueError):
@@ -197,7 +197,8 @@ def _load_disk() -> Dict[str, Any]:
         try:
             with open(cache_file(), encoding='utf-8') as f:
                 data = json.load(f)
-            _DISK = data.get('entries', {}) if data.get('version') == _CACHE_VERSION else {}
+            entries = data.get('entries', {}) if data.get('version') == _CACHE_VERSION else {}
+            _DISK = {k: v for k, v in entries.items() if isinstance(v, dict) and 'result' in v}
         except (OSError, ValueError, AttributeError):
             _DISK = {}
     return _DISK
@@ -205,7 +206,7 @@ def _load_disk() -> Dict[str, Any]:
 
 def _file_key(path: str) -> list:
     st = os.stat(path)
-    return [osp.abspath(path), st.st_mtime_ns, st.st_size]
+    return [osp.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def cached_check(kind: str, paths: Sequence[str], params: Any, compute: Callable[[], Any]
@@ -214,7 +215,8 @@ def cached_check(kind: str, paths: Sequence[str], params: Any, compute: Callable
 
     Args:
         kind: name of the check (e.g. ``'groklst-sample'``).
-        paths: the files the check reads; a change of any (mtime or size) invalidates it.
+        paths: the files the check reads; a change of any (size, modification or status
+            change time, inode) invalidates the result.
         params: JSON-serializable parameters of the check (scale, band names, range...).
         compute: runs the check; returns a JSON-serializable result or raises. Failures are
             not cached (a broken file is re-checked, and fails, every time).
@@ -229,25 +231,27 @@ def cached_check(kind: str, paths: Sequence[str], params: Any, compute: Callable
     key = json.dumps([kind, params, [_file_key(p) for p in paths]], default=str)
     key = hashlib.sha1(key.encode('utf-8')).hexdigest()
     if key in _MEMORY:
-        return _MEMORY[key]
+        return _MEMORY[key]['result']
     disk = _load_disk()
     if key in disk:
         _MEMORY[key] = disk[key]
-        return disk[key]
+        return disk[key]['result']
     result = compute()
-    _MEMORY[key] = disk[key] = result
+    _MEMORY[key] = disk[key] = dict(paths=[osp.abspath(p) for p in paths], result=result)
     _DIRTY = True
     return result
 
 
-def flush_cache(max_entries: int = 200000) -> None:
+def flush_cache(max_entries: int = 50000) -> None:
     """Write new results to the on-disk cache (atomically; errors ignored: the cache is only an
-    optimization). Keeps at most ``max_entries`` (the newest)."""
+    optimization). Entries of files that no longer exist are dropped; at most ``max_entries``
+    (the newest) are kept."""
     global _DIRTY
     if not _DIRTY or _DISK is None:
         return
     path = cache_file()
-    entries = _DISK
+    entries = {k: v for k, v in _DISK.items()
+               if isinstance(v, dict) and all(osp.exists(p) for p in v.get('paths', ()))}
     if len(entries) > max_entries:
         entries = dict(list(entries.items())[-max_entries:])
     tmp = f'{path}.{uuid.uuid4().hex}.tmp'
