@@ -46,7 +46,8 @@ _CACHE_VERSION = 2
 
 
 class DatasetValidationError(ValueError):
-    """A dataset file that cannot be trained or evaluated on; the message names the file."""
+    """A dataset that cannot be built: an unusable file (the message names it) or a dataset
+    argument that does not fit the data (split, scale, bands)."""
 
 
 class LSTValueError(DatasetValidationError):
