@@ -21,9 +21,9 @@ into one :class:`ConfigKeyError` naming the key and, where there is one, the clo
 
 The registry of a typed dict follows from where it is (``model`` -> models,
 ``*_dataloader.dataset`` -> datasets, ``pipeline`` items -> transforms, hooks, loops, optimizer
-wrappers, optimizers, parameter schedulers, metrics, visualizers); a typed dict nested inside a
-model is checked when its type is a registered model and skipped when another registry knows
-it.
+wrappers, optimizers, parameter schedulers, metrics, log processor, visualizer); a typed dict
+nested inside a model is checked when its type is a registered model and skipped when another
+registry knows it.
 """
 import difflib
 import inspect
@@ -300,6 +300,10 @@ def check_config(cfg: Config) -> None:
             c.items(node['metrics'], f'{key}.metrics', 'metric')
         else:
             c.items(node, key, 'metric')
+    for key, kind in (('log_processor', 'log_processor'), ('visualizer', 'visualizer')):
+        node = cfg.get(key)
+        if isinstance(node, dict) and 'type' in node:
+            c.typed(node, key, kind)
     c.plain(cfg.get('env_cfg'), 'env_cfg', _ENV_KEYS)
     c.plain(cfg.get('randomness'), 'randomness', _RANDOMNESS_KEYS)
 
