@@ -269,7 +269,7 @@ def read_landsat8_l1(folder: str, bands: Sequence[str] = OLI_BANDS + TIRS_BANDS,
         files.update(find_band_files(folder, [qa_band]))
     dn, ref, ref_path = {}, None, None
     for name, path in files.items():
-        arr, prof = read_raster(path)
+        arr, prof = read_raster(path, scale_offset=False)  # raw DNs / QA bits
         if arr.shape[0] != 1 or arr.dtype != np.uint16:
             raise ValueError(f'{path}: expected 1 band of uint16 DNs, found '
                              f'{arr.shape[0]} band(s) of {arr.dtype}')

@@ -1,7 +1,10 @@
 """GeoTIFF reading and writing with rasterio.
 
 Arrays are always channel-first ``(C, H, W)`` numpy arrays, matching the data
-contract in ``groklst/datasets/CONTRACT.md``.  Writing is atomic: the raster is
+contract in ``groklst/datasets/CONTRACT.md``.  Reading honours the GDAL
+scale/offset tags of a band (``value = stored * scale + offset``, e.g. MODIS
+LST stored as uint16 with scale 0.02 K): such bands come back as floats in the
+physical unit, with their nodata pixels set to NaN.  Writing is atomic: the raster is
 written to a temporary file next to the destination and moved into place with
 :func:`os.replace` only once it is complete, so an error never leaves a partial
 file (or a stale temporary) behind.
@@ -22,7 +25,7 @@ from rasterio.crs import CRS
 from rasterio.errors import RasterioIOError
 from rasterio.windows import Window
 
-__all__ = ['read_raster', 'write_raster']
+__all__ = ['read_raster', 'write_raster', 'apply_scale_offset']
 
 # numpy dtypes GeoTIFF (through GDAL) can hold.  bool is written as uint8.
 _WRITABLE_DTYPES = ('uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32',
@@ -87,9 +90,44 @@ def _band_indexes(bands: Any, count: int, descriptions: Sequence[Any],
     return indexes
 
 
+def apply_scale_offset(array: np.ndarray, scales: Sequence[float],
+                       offsets: Sequence[float], nodata: Any = None
+                       ) -> tuple[np.ndarray, Any]:
+    """Physical values of stored pixels: ``array * scale + offset`` per band (GDAL tags).
+
+    Bands whose tags are the identity (scale 1, offset 0) keep their values; when no band has
+    other tags the array is returned unchanged (same object, same dtype), so raw digital
+    numbers (e.g. Landsat L1 DNs, QA bits) are untouched.  Otherwise the result is float32
+    (float64 for float64 input) and pixels equal to ``nodata`` become NaN, since a fill value
+    has no physical meaning once scaled.
+
+    Args:
+        array: ``(C, H, W)`` stored values.
+        scales: one GDAL scale per band (``rasterio`` ``src.scales``).
+        offsets: one GDAL offset per band (``src.offsets``).
+        nodata: the file's nodata value or None.
+
+    Returns:
+        ``(values, nodata)``: the nodata of the result (NaN once scaled, else unchanged).
+    """
+    scales = [1.0 if s is None else float(s) for s in scales]
+    offsets = [0.0 if o is None else float(o) for o in offsets]
+    if all(s == 1.0 for s in scales) and all(o == 0.0 for o in offsets):
+        return array, nodata
+    dtype = np.float64 if array.dtype == np.float64 else np.float32
+    out = array.astype(dtype)
+    if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
+        out[array == nodata] = np.nan
+    for i, (scale, offset) in enumerate(zip(scales, offsets)):
+        out[i] = out[i] * dtype(scale) + dtype(offset)
+    return out, float('nan')
+
+
 def read_raster(path: str | os.PathLike,
                 window: Any = None,
-                bands: Any = None) -> tuple[np.ndarray, dict[str, Any]]:
+                bands: Any = None,
+                out_shape: tuple[int, int] | None = None,
+                scale_offset: bool = True) -> tuple[np.ndarray, dict[str, Any]]:
     """Read a raster (e.g. GeoTIFF) into a channel-first array.
 
     Args:
@@ -99,14 +137,24 @@ def read_raster(path: str | os.PathLike,
             (stop exclusive).  It must lie inside the raster.
         bands: ``None`` for all bands, or a 1-based band index, a band
             description string, or a sequence of those.
+        out_shape: ``(height, width)`` to read the window decimated to
+            (nearest neighbour, GDAL overviews used where present), e.g. to
+            look at the values of a large scene in bounded memory; None reads
+            at full resolution.
+        scale_offset: apply the bands' GDAL scale/offset tags
+            (:func:`apply_scale_offset`). Defaults to True; readers of raw
+            digital numbers (Landsat L1 DNs, QA bits) pass False.
 
     Returns:
         ``(array, profile)``: ``array`` has shape ``(C, H, W)`` and the file's
-        dtype; ``profile`` is a dict with ``crs`` (``rasterio.crs.CRS`` or
-        None), ``transform`` (``affine.Affine`` of the returned window),
-        ``nodata``, ``descriptions`` (tuple, one entry per returned band,
-        None where unset), ``units`` (same), ``dtype``, ``count``, ``height``,
-        ``width``, ``driver`` and ``path``.
+        dtype (float32 where scale/offset tags were applied); ``profile`` is a
+        dict with ``crs`` (``rasterio.crs.CRS`` or None), ``transform``
+        (``affine.Affine`` of the returned window, at full resolution),
+        ``nodata`` (NaN where scale/offset tags were applied),
+        ``scales``/``offsets`` (the tags as stored), ``descriptions``
+        (tuple, one entry per returned band, None where unset), ``units``
+        (same), ``dtype``, ``count``, ``height``, ``width``, ``driver`` and
+        ``path``.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
@@ -131,17 +179,26 @@ def read_raster(path: str | os.PathLike,
             win = _as_window(window, src.height, src.width, path)
             transform = src.window_transform(win)
             height, width = int(win.height), int(win.width)
+        shape = None if out_shape is None else (len(indexes), int(out_shape[0]),
+                                                int(out_shape[1]))
         try:
-            array = src.read(indexes, window=win)
+            array = src.read(indexes, window=win, out_shape=shape)
         except RasterioIOError as exc:
             raise ValueError(
                 f'{path}: raster data cannot be read, the file is corrupt or truncated '
                 f'({exc}; {src.count} band(s) of {src.height} x {src.width} '
                 f'{src.dtypes[0]} pixels announced by its header)') from exc
+        scales = tuple(src.scales[i - 1] for i in indexes)
+        offsets = tuple(src.offsets[i - 1] for i in indexes)
+        nodata = src.nodata
+        if scale_offset:
+            array, nodata = apply_scale_offset(array, scales, offsets, nodata)
         profile = {
             'crs': src.crs,
             'transform': transform,
-            'nodata': src.nodata,
+            'nodata': nodata,
+            'scales': scales,
+            'offsets': offsets,
             'descriptions': tuple(src.descriptions[i - 1] for i in indexes),
             'units': tuple((src.units[i - 1] or None) for i in indexes),
             'dtype': str(array.dtype),
