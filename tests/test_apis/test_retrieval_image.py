@@ -265,3 +265,20 @@ def test_shipped_models_run_without_a_checkpoint(tmp_path):
     with RasterInputs(bts, log=_quiet) as inp:
         out, qa, _ = retrieve_arrays(inp, build_method('akkd_teacher', log=_quiet), log=_quiet)
     assert np.isfinite(out).all() and 295 < out[0, 0, 0] < 320
+
+
+@needs_weights
+def test_pipeline_retrieves_with_a_learned_model(tmp_path):
+    from groklst.apis import run_l1_pipeline
+    from groklst.apis.retrieval.weights import repo_root
+    scene, _ = _c2_scene(str(tmp_path / 'c2'), shape=(17, 18))
+    res = run_l1_pipeline(scene['folder'], str(tmp_path / 'p'),
+                          os.path.join(repo_root(), 'configs/classic/bicubic_x4_landsat8-demo.py'),
+                          method='sftl', tile=16, overlap=4, progress=False)
+    got = read_raster(res['paths']['retrieved'])[0][0]
+    direct, _, info = retrieve_lst(scene['folder'], 2.0, 'sftl')
+    assert got.shape == (16, 16) and info['out_of_domain'] == 0
+    np.testing.assert_array_equal(got, direct[:16, :16])
+    # the same cloud mask (3 px buffer) as the split window's
+    sw = retrieve_lst(scene['folder'], 2.0)[0][:16, :16]
+    assert np.array_equal(np.isfinite(got), np.isfinite(sw)) and np.isnan(got[2, 3])
