@@ -30,8 +30,8 @@ from .engine import DEFAULT_WINDOW, build_method, retrieval_windows
 from .inputs import ImageInputs
 from .methods import QA_OUT_OF_DOMAIN, SingleChannelMethod, SplitWindowMethod
 
-__all__ = ['NDVI_CLASSES', 'REFERENCES', 'REFERENCE', 'ndvi_class', 'DiffHistogram', 'compare_on_scene',
-           'comparison_table', 'comparison_panel']
+__all__ = ['NDVI_CLASSES', 'REFERENCES', 'REFERENCE', 'ndvi_class', 'DiffHistogram',
+           'compare_on_scene', 'comparison_table', 'comparison_panel']
 
 #: NDVI classes of the comparison, those of the NDVI-threshold emissivity
 #: (:func:`~groklst.physics.emissivity.ndvi_threshold_emissivity`): (name, low, high) with

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import os.path as osp
 import time
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -31,8 +31,8 @@ from ...fileio.landsat8 import Landsat8L1Scene
 from ...fileio.raster import WindowedRasterWriter, iter_windows
 from .classical import CLASSICAL_METHODS
 from .inputs import ImageInputs, Landsat8L1Inputs
-from .methods import (QA_BITS, QA_MASKED, QA_NO_DATA, QA_OUT_OF_DOMAIN, QA_TARGET,
-                      SingleChannelMethod, SplitWindowMethod)
+from .methods import (QA_BITS, QA_MASKED, QA_NO_DATA, QA_OUT_OF_DOMAIN, SingleChannelMethod,
+                      SplitWindowMethod)
 
 __all__ = ['LANDSAT_LEARNED_METHODS', 'RETRIEVAL_METHODS', 'DEFAULT_WINDOW', 'build_method',
            'retrieval_windows', 'retrieve_image', 'retrieve_arrays', 'retrieve_scene_arrays',
@@ -44,9 +44,6 @@ LANDSAT_LEARNED_METHODS = ('mlp', 'pinn', 'sftl')
 RETRIEVAL_METHODS = CLASSICAL_METHODS + LANDSAT_LEARNED_METHODS
 #: Default window size (px): a multiple of the output tile size (256).
 DEFAULT_WINDOW = 512
-
-Method = object  # a method of .methods (SplitWindowMethod, SingleChannelMethod, LearnedMethod)
-
 
 def build_method(method: Optional[str] = None, config=None, checkpoint: Optional[str] = None,
                  sw_coefficients: str = 'jm2014', du2015_table=None,

@@ -45,7 +45,7 @@ __all__ = ['IMAGE_INPUTS', 'QA_NO_DATA', 'QA_BT', 'QA_WVC', 'QA_LSE', 'QA_VIEW',
 IMAGE_INPUTS = dict(band_fields=('bt', 'lse', 'radiance'), scalars=('wvc', 'view_angle'))
 
 #: QA band bits (uint8) written next to every retrieved image.
-QA_NO_DATA = 1      # no retrieval: an input is fill / NaN / not covered, or the result is not finite
+QA_NO_DATA = 1      # no retrieval: an input is fill / NaN / not covered, or a non-finite result
 QA_BT = 2           # a brightness temperature outside the model's training range
 QA_WVC = 4          # the water-vapour column outside the training range
 QA_LSE = 8          # an emissivity outside the training range
@@ -252,42 +252,45 @@ def assemble_features(values: Dict[str, np.ndarray], input_names: Sequence[str],
 
 
 def training_domain(dataset_cfg: dict, input_names: Sequence[str],
-                    target_names: Sequence[str], extra: Sequence[str] = ()) -> dict:
-    """[min, max] of the features, targets and ``extra`` inputs over a config's training split.
+                    target_names: Sequence[str]) -> dict:
+    """[min, max] of the features, targets and image inputs over a config's training split.
 
     The statistics are the dataset's own train-split ``norm_stats`` (same filters, calibration
-    bias and split as training). The view angle (and ``sec_view``) instead take the simulator's
-    sampling interval ``view_angle_range`` (uniform draws reach its ends only in the limit, so
-    the sample minimum of 0.003 deg would flag every nadir pixel).
+    bias and split as training) of the model's features and of the image inputs they are made
+    of (:func:`required_inputs`, e.g. ``bt:B10`` behind ``dbt:B10-B11``). The view angle (and
+    ``sec_view``) instead take the simulator's sampling interval ``view_angle_range`` (uniform
+    draws reach its ends only in the limit, so the sample minimum of 0.003 deg would flag every
+    nadir pixel).
 
     Args:
         dataset_cfg: ``RetrievalDataset`` config of the training split (``train_dataloader.
             dataset`` of the model's config).
         input_names, target_names: The model's features and targets.
-        extra: Further input names to include (e.g. the image inputs behind ``dbt``).
 
     Returns:
         ``{'inputs': {name: [lo, hi]}, 'targets': {name: [lo, hi]}, 'n_train': N,
         'sensor': str, 'bands': [...]}``.
 
     Raises:
-        The errors of building the dataset (unknown names, empty split...).
+        ValueError: features an image cannot provide; the errors of building the dataset
+            (unknown names, empty split...).
     """
     from ...datasets.retrieval_dataset import load_or_simulate
     from ...registry import DATASETS
     from ...utils import register_all_modules
     register_all_modules()
-    names = list(dict.fromkeys(list(input_names) + list(extra)))
     cfg = copy.deepcopy(dict(dataset_cfg))
+    sim = load_or_simulate(cfg['simulation'], cfg.get('cache_dir', 'data/simulated'))
+    bands = list(sim['manifest']['bands'])
+    names = list(dict.fromkeys(list(input_names) + required_inputs(input_names, bands)))
     cfg.update(inputs=names, targets=list(target_names), split='train')
     cfg.pop('test_mode', None)
     ds = DATASETS.build(cfg)
     ds.full_init()
     stats = ds.norm_stats
-    sim = load_or_simulate(ds.simulation, ds.cache_dir)
     lo_a, hi_a = sim['manifest']['config']['view_angle_range']
     out = {'inputs': {}, 'targets': {}, 'n_train': stats['n_train'],
-           'sensor': ds.metainfo['sensor'], 'bands': list(ds.metainfo['bands'])}
+           'sensor': sim['manifest']['sensor'], 'bands': bands}
     for group in ('inputs', 'targets'):
         for name, s in stats[group].items():
             out[group][name] = [s['min'], s['max']]
@@ -463,15 +466,9 @@ def learned_method_from_config(config, checkpoint: str, name: str = '',
             raise ValueError(f'config {getattr(cfg, "filename", "")} has no '
                              'train_dataloader.dataset to take the training domain from')
         ds_cfg = ds_cfg.to_dict() if hasattr(ds_cfg, 'to_dict') else dict(ds_cfg)
-        from ...physics.srf import get_sensor
-        sim = ds_cfg.get('simulation')
-        sensor = sim.get('sensor', 'landsat8_tirs') if isinstance(sim, dict) else None
-        bands = get_sensor(sensor).band_names if sensor else []
-        names = retriever.input_names
-        extra = required_inputs(names, bands) if bands else []
         log(f'{name or "model"}: training domain from the train split of '
-            f'{getattr(cfg, "filename", "the config")}')
-        domain = training_domain(ds_cfg, names, retriever.target_names, extra)
+            f'{getattr(cfg, "filename", None) or "the config"}')
+        domain = training_domain(ds_cfg, retriever.input_names, retriever.target_names)
     return LearnedMethod(model, retriever.input_names, retriever.target_names,
                          domain['bands'], domain, name=name or type(retriever).__name__,
                          description=f'{name or type(retriever).__name__} '

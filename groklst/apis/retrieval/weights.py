@@ -23,7 +23,7 @@ import os.path as osp
 from typing import Callable, Dict, Optional
 
 from ...fileio.json_io import write_json
-from .methods import LearnedMethod, build_retrieval_model, required_inputs, training_domain
+from .methods import LearnedMethod, build_retrieval_model, training_domain
 
 __all__ = ['SHIPPED_METHODS', 'repo_root', 'weights_dir', 'load_manifest', 'shipped_entry',
            'shipped_entry_for_config', 'load_shipped_method', 'evaluate_test_split',
@@ -190,11 +190,8 @@ def export_weights(config: str, checkpoint: str, name: str, out_dir: Optional[st
     os.replace(tmp, path)
     log(f'{name}: wrote {path} ({osp.getsize(path)} bytes)')
     test = evaluate_test_split(cfg, path)
-    ds_cfg = cfg.train_dataloader.dataset.to_dict()
-    from ...physics.srf import get_sensor
-    sensor = ds_cfg['simulation'].get('sensor', 'landsat8_tirs')
-    extra = required_inputs(retriever.input_names, get_sensor(sensor).band_names)
-    domain = training_domain(ds_cfg, retriever.input_names, retriever.target_names, extra)
+    domain = training_domain(cfg.train_dataloader.dataset.to_dict(), retriever.input_names,
+                             retriever.target_names)
     entry = dict(name=name, config=_config_key(config), checkpoint=osp.basename(path),
                  sha256=sha256_of(path), bytes=osp.getsize(path),
                  source_checkpoint=osp.basename(checkpoint), command=command,
