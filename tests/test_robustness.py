@@ -13,9 +13,9 @@ import pytest
 import rasterio
 
 from tests.fixtures.make_scene_fixture import make_scene_fixture
-from tests.test_check_dataset import _rewrite
+from tests.test_datasets.test_check import _rewrite
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 # Tiny SISR model (EDSR, bicubic residual) on a scene laid out like the Landsat-8 demo.
 # logger interval 1 and window 1: scalars.json holds every iteration's own loss.

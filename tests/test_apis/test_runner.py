@@ -6,8 +6,8 @@ import pytest
 from mmengine.config import Config
 
 from groklst.apis import runner
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 EDSR = osp.join(ROOT, 'configs/sisr/edsr/edsr_x4_1xb4-800it_landsat8-demo.py')
 
 

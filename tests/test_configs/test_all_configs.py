@@ -11,8 +11,8 @@ from mmengine.config import Config
 from groklst.datasets.transforms import LoadLSTSample
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MODEL_CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '**', '*.py'), recursive=True))
 
 

@@ -19,8 +19,8 @@ from groklst.models.layers.dct import (dct_2d, dct_matrix, idct_2d, laplacian_dc
                                        neumann_laplacian)
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 register_all_modules()
 
 # Small widths/depths: the whole file must stay fast on 2 CPU cores.

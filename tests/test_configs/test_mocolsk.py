@@ -16,8 +16,8 @@ from mmengine.config import Config
 
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO = 'configs/mocolsk/mocolsk-demo_x4_1xb4-800it_landsat8-demo.py'
 
 #: config under configs/mocolsk/ -> (parameters, sha1[:16] of the "key (shape)" lines)

@@ -14,8 +14,8 @@ from groklst.models.layers import (CALayer, LayerNorm2d, MultiHeadAttention, Swi
                                    pad_to_multiple, shifted_window_mask, window_partition,
                                    window_reverse)
 from groklst.registry import MODELS
+from tests.fixtures.paths import ROOT as REPO
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Small instances (fast on 2 CPU cores) and the LR height each is tested at (width = height - 1,
 # so both odd and non-square sizes exercise the internal padding).

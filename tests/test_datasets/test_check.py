@@ -15,8 +15,8 @@ import scipy.io as sio
 from groklst.datasets import check
 from tests.fixtures.make_groklst_fixture import make_groklst_fixture
 from tests.fixtures.make_scene_fixture import make_scene_fixture
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def _check_cli(*args):

@@ -14,8 +14,8 @@ from groklst.evaluation.functional_retrieval import binned_errors, regression_me
 from groklst.evaluation.metrics.retrieval_metric import RetrievalMetric
 from groklst.models.retrievers.base_retriever import RetrievalDataPreprocessor
 from groklst.models.retrievers.mlp_retriever import MLPRetriever
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SIM = dict(sensor='landsat8_tirs', n_samples=3000, seed=3)
 INPUTS = ['bt:0', 'wvc', 'lse:0', 'view_angle']
 

@@ -11,8 +11,8 @@ from groklst.physics.emissivity import (SPECTRUM_CLASSES, band_emissivities,
                                         read_ecostress_library,
                                         read_ecostress_spectrum)
 from groklst.physics.srf import SENSORS, get_sensor
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 LIBRARY = osp.join(ROOT, '..', 'shared', 'data', 'emissivity',
                    'ecostress_tir')
 # README of ../shared/data: 1063 spectra by class.

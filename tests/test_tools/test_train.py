@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from tests.fixtures.make_scene_fixture import make_scene_fixture
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 CONFIG = """
 _base_ = ['{root}/configs/_base_/default_runtime.py']

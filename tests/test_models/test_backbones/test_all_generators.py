@@ -18,8 +18,8 @@ from groklst.models.backbones.sisr.san_blocks import (SecondOrderChannelAttentio
 from groklst.models.layers import CALayer
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 register_all_modules()
 
 # Small widths/depths so that 30 forward + backward passes stay within a few seconds.

@@ -17,8 +17,8 @@ from groklst.models.classic.tsharp import TsHARP, block_cv, fractional_cover, se
 from groklst.models.layers.resample import block_mean, interpolate_lr
 from groklst.structures import LSTDataSample
 from groklst.utils import register_all_modules
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 register_all_modules()
 
 S = 4

@@ -290,7 +290,7 @@ def test_mocolsk_lora_config_builds_and_freezes_the_rest():
     from mmengine.config import Config
 
     from groklst.registry import MODELS
-    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    from tests.fixtures.paths import ROOT as root
     cfg = Config.fromfile(osp.join(
         root, 'configs/finetune/mocolsk-demo-lora_x4_1xb4-200it_landsat8-demo.py'))
     assert cfg.model.type == 'FinetuneModel'

@@ -20,8 +20,8 @@ from groklst.models.layers.guided_filter import (ConvGuidedFilter, box_filter,
 from groklst.models.layers.resample import interpolate_lr
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 register_all_modules()
 
 

@@ -22,8 +22,8 @@ from groklst.models.layers.pac import (PacConv2d, PacConvTranspose2d, pac_conv2d
                                        pac_gaussian_kernel)
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 register_all_modules()
 
 # Small widths / depths: every forward + backward below stays in the tens of milliseconds.

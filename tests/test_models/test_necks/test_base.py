@@ -5,7 +5,6 @@ dual-branch generator builds from config (MoCoLSKNet, AHMF); the reconstruction 
 by ``head=dict(type=...)``; ``tools/analysis/list_models.py --kind neck|head`` lists them.
 """
 import json
-import os.path as osp
 import subprocess
 import sys
 
@@ -23,8 +22,8 @@ from groklst.models.layers import CALayer
 from groklst.models.necks import BaseFusionNeck, IdentityFusion, MoCoLSKCSBlock, SKMBlock
 from groklst.registry import MODELS
 from groklst.structures import LSTDataSample
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 NECKS = ('MoCoLSKBlock', 'MoCoLSKCSBlock', 'MoCoLSKExBlock', 'SKMBlock', 'LSKMBlock',
          'LSKCSMBlock', 'IdentityFusion')
 HEADS = ('UpProjectionHead', 'PixelShuffleHead', 'RegressionHead')

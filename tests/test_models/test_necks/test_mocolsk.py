@@ -20,8 +20,8 @@ from groklst.models.builder import build_part
 from groklst.models.layers import CALayer
 from groklst.models.necks import (IdentityFusion, LSKCSMBlock, LSKMBlock, MoCoLSKBlock,
                                   MoCoLSKCSBlock, MoCoLSKExBlock, SKMBlock)
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SMALL = dict(base_dim=8, num_stages=2, n_resblocks=1, reduction=4)
 BLOCK_CLASSES = {
     'S': MoCoLSKBlock,

@@ -8,8 +8,8 @@ import torch
 
 from groklst.datasets.retrieval_dataset import RetrievalDataset, load_or_simulate
 from groklst.models.retrievers.pinn_retriever import PINNRetriever, band_planck, rte_residual
+from tests.fixtures.paths import ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SIM = dict(sensor='landsat8_tirs', n_samples=4000, seed=5)
 INPUTS = ['bt:0', 'wvc', 'lse:0', 'view_angle']
 TARGETS = ['lst', 'tau:0', 'l_up:0', 'l_down:0']

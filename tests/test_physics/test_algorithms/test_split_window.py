@@ -382,7 +382,7 @@ def test_committed_du2015_refit_table_matches_a_fresh_fit():
     import os.path as osp
     from groklst.physics.algorithms.split_window import load_du2015_table
     from groklst.physics.diagnostics.du2015 import landsat8_samples
-    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    from tests.fixtures.paths import ROOT as root
     committed = load_du2015_table(
         osp.join(root, 'data', 'tables', 'du2015_lowtran_refit.json'))
     s = landsat8_samples(40000, 0)
