@@ -1,0 +1,23 @@
+"""tools/analysis/list_models.py: the model list as JSON (generators, classical sharpeners; the
+necks and heads only with ``--kind``)."""
+import json
+
+from groklst.registry import MODELS
+from groklst.utils import register_all_modules
+from tests.test_models.test_backbones.small_settings import SMALL
+
+register_all_modules()
+
+
+def test_list_models_json(cli_runs):
+    code, out = cli_runs['tools/analysis/list_models.py --json']
+    assert code is None, code
+    rows = {r['name']: r for r in json.loads(out)}
+    for name in SMALL:  # every generator
+        assert rows[name]['kind'] == MODELS.get(name).model_kind
+        assert rows[name]['scales'] == [2, 4, 8]
+        assert rows[name]['params_x4'] > 0
+        assert rows[name]['paper']
+    assert rows['bicubic']['kind'] == 'classic' and rows['bicubic']['params_x4'] == 0
+    assert rows['bilinear']['kind'] == 'classic'
+    assert not {r['kind'] for r in rows.values()} & {'neck', 'head'}  # parts: --kind only
