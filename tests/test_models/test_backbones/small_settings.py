@@ -102,6 +102,10 @@ ZERO_GRAD_EXCLUSIONS: Dict[str, Dict[str, str]] = {
     'DAGF': {'out_conv.1.weight': 'slope of the PReLU closing the output conv: it gets a '
                                   'gradient from negative inputs only, and every input is '
                                   'positive for this init and LR'},
+    'DGF': {'guide_map.3.bias': 'last bias of the guide map: the guided filter is invariant to a '
+                                'constant offset of its guide (He et al., TPAMI 2013: the '
+                                'coefficients a, b absorb it), so this gradient is rounding '
+                                'noise (exactly 0 for the conv filter at x4)'},
     'SGNet': {'gradient.up.back_project.1.weight': 'slope of the PReLU of the one-channel x2 '
                                                    'back-projection of the gradient branch: '
                                                    'every input is positive for this init'},
@@ -125,3 +129,16 @@ def wake_up(net: nn.Module) -> None:
         for m in net.modules():
             for path in OPEN_BIASES.get(type(m), ()):
                 m.get_submodule(path).bias.fill_(1.0)
+
+
+def build_small(name: str, scale: int, guidance_channels: int = 3, **overrides) -> nn.Module:
+    """Generator ``name`` (registered in MODELS) built with its small setting (``overrides``
+    replace entries), at ``scale``; guided generators get ``guidance_channels`` bands."""
+    from groklst.registry import MODELS
+    from groklst.utils import register_all_modules
+    register_all_modules()
+    cls = MODELS.get(name)
+    kwargs = dict(SMALL[name].kwargs, scale=scale, **overrides)
+    if cls.uses_guidance:
+        kwargs['guidance_channels'] = guidance_channels
+    return cls(**kwargs)
