@@ -69,7 +69,9 @@ def cli_runs():
     tools = sorted(osp.relpath(p, root) for p in glob.glob(osp.join(root, 'tools', '**', '*.py'),
                                                          recursive=True)
                    if osp.basename(p) != '__init__.py')
-    commands = [[t, '--help'] for t in tools] + [['tools/analysis/list_models.py', '--json']]
+    commands = [[t, '--help'] for t in tools] + [['tools/analysis/list_models.py', '--json'],
+                                                 ['tools/analysis/list_models.py', '--json',
+                                                  '--kind', 'neck']]
     res = subprocess.run([sys.executable, '-c', _CLI_DRIVER, json.dumps(commands)], cwd=root,
                          capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr[-3000:]

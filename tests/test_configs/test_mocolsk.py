@@ -1,4 +1,6 @@
-"""MoCoLSK-Net checkpoints keep their layout: every MoCoLSK config builds the generator with the
+"""The MoCoLSK configs (``configs/mocolsk/``). The ablation configs inherit from their base
+config and are distinct; the demo ablations cover the paper's rows. MoCoLSK-Net checkpoints
+keep their layout: every MoCoLSK config builds the generator with the
 state-dict keys, shapes and parameter count of the GrokLST layout, and a GrokLST checkpoint
 (generator only, ``generator.module.*`` keys) loads strictly.
 
@@ -14,6 +16,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from groklst.models.backbones.mocolsk import canonical_block_type
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
 from tests.fixtures.paths import ROOT
@@ -122,3 +125,44 @@ def test_groklst_checkpoint_loads_strictly(tmp_path):
     load_checkpoint(fresh, path, map_location='cpu', strict=True)
     with torch.no_grad():
         torch.testing.assert_close(fresh(inputs), trained(inputs), atol=0, rtol=0)
+
+
+
+BASE = 'configs/mocolsk/mocolsk_x4_4xb1-10k_groklst.py'
+ABLATIONS = sorted(glob.glob(osp.join(ROOT, 'configs/mocolsk/ablations/*.py')))
+DEMO_ABLATIONS = sorted(glob.glob(osp.join(ROOT, 'configs/mocolsk/demo-ablations/*.py')))
+
+
+def _generator(path):
+    return Config.fromfile(path).model.generator.to_dict()
+
+
+@pytest.mark.parametrize('paths, base', [(ABLATIONS, BASE), (DEMO_ABLATIONS, DEMO)],
+                         ids=['groklst', 'demo'])
+def test_ablation_configs_inherit_and_are_distinct(paths, base):
+    assert paths
+    ref = _generator(osp.join(ROOT, base))
+    seen = {}
+    for path in paths:
+        text = open(path).read()
+        assert f"_base_ = ['../{osp.basename(base)}']" in text, path
+        assert 'x4' in osp.basename(path)
+        gen = _generator(path)
+        changed = {k for k in set(gen) | set(ref) if gen.get(k) != ref.get(k)}
+        # the demo reference row (MoCoLSK S with PPM) is the base model under its row name
+        assert bool(changed) != ('mocolsk-s-ppm' in path), (path, changed)
+        key = repr(sorted(gen.items()))
+        assert key not in seen, f'{path} duplicates {seen.get(key)}'
+        seen[key] = path
+
+
+def test_demo_ablations_cover_the_required_rows():
+    gens = {osp.basename(p): _generator(p) for p in DEMO_ABLATIONS}
+    kinds = {canonical_block_type(g['block_types']) for g in gens.values()
+             if isinstance(g.get('block_types'), str)}
+    assert {'identity', 'sk-m', 'lsk-m', 'mocolsk', 'mocolsk-cs'} <= kinds
+    assert any(isinstance(g.get('block_types'), (list, tuple))
+               and len({canonical_block_type(t) for t in g['block_types']}) > 1
+               for g in gens.values())
+    assert any(g['pool_type'] == 'max' for g in gens.values())
+    assert any(g['pool_type'] == 'ppm' for g in gens.values())

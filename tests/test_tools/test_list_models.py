@@ -8,6 +8,9 @@ from tests.test_models.test_backbones.small_settings import SMALL
 
 register_all_modules()
 
+NECKS = ('MoCoLSKBlock', 'MoCoLSKCSBlock', 'MoCoLSKExBlock', 'SKMBlock', 'LSKMBlock',
+         'LSKCSMBlock', 'IdentityFusion')
+
 
 def test_list_models_json(cli_runs):
     code, out = cli_runs['tools/analysis/list_models.py --json']
@@ -21,3 +24,18 @@ def test_list_models_json(cli_runs):
     assert rows['bicubic']['kind'] == 'classic' and rows['bicubic']['params_x4'] == 0
     assert rows['bilinear']['kind'] == 'classic'
     assert not {r['kind'] for r in rows.values()} & {'neck', 'head'}  # parts: --kind only
+
+
+def test_list_models_lists_the_necks_when_asked(cli_runs):
+    """``--kind neck`` lists the necks (the full listing leaves the parts out: see
+    test_list_models_json); ``--kind head`` filters the same way."""
+    code, out = cli_runs['tools/analysis/list_models.py --json --kind neck']
+    assert code is None, code
+    rows = {r['name']: r for r in json.loads(out)}
+    assert set(rows) == set(NECKS)
+    assert all(r['kind'] == 'neck' and r['params_x4'] is None and r['scales'] == []
+               for r in rows.values())
+    assert 'GrokLST' in rows['MoCoLSKBlock']['paper']
+    assert rows['SKMBlock']['module'] == 'groklst.models.necks.concat'
+    assert MODELS.get('UpProjectionHead').supported_scales == (2, 4, 8)
+    assert MODELS.get('PixelShuffleHead').supported_scales == (2, 3, 4, 8)
