@@ -1,5 +1,6 @@
 """groklst.apis.runner: the run configs behind tools/train.py and tools/test.py (no training
 here: the end-to-end runs are in test_tools_e2e.py, test_retrieval_*.py)."""
+import json
 import os.path as osp
 
 import pytest
@@ -60,3 +61,15 @@ def test_config_objects_are_copied_and_bad_inputs_named(tmp_path):
         runner.train_config(EDSR, launcher='torchrun')
     with pytest.raises(ValueError, match='give a work_dir'):
         runner.train_config(Config(dict(model=dict(type='Downscaler'))))
+
+
+def test_api_test_runs_classic_config_without_checkpoint(tmp_path):
+    if not osp.isfile(osp.join(ROOT, 'data/landsat8_demo/splits.json')):
+        pytest.skip('Landsat-8 demo not built (python tools/dataset_converters/landsat8_demo.py)')
+    from groklst.apis import runner
+    out = tmp_path / 'metrics.json'
+    runner.test(osp.join(ROOT, 'configs/classic/tsharp_x4_landsat8-demo.py'), out=str(out),
+                work_dir=str(tmp_path / 'wd'))
+    metrics = json.loads(out.read_text())
+    assert metrics['n_images'] == 8
+    assert 0.2 < metrics['RMSE'] < 3.0 and abs(metrics['BIAS']) < 1.0
