@@ -166,3 +166,17 @@ def test_demo_ablations_cover_the_required_rows():
                for g in gens.values())
     assert any(g['pool_type'] == 'max' for g in gens.values())
     assert any(g['pool_type'] == 'ppm' for g in gens.values())
+
+
+def test_paper_size_mocolsk_matches_paper_defaults():
+    cfg = Config.fromfile(osp.join(ROOT, 'configs/mocolsk/mocolsk_x4_4xb1-10k_groklst.py'))
+    assert cfg.model.lst_norm.stats_file == cfg.stats_file
+    g = cfg.model.generator.to_dict()
+    assert (g['base_dim'], g['num_stages'], g['n_resblocks'], g['mlp_type'], g['mlp_layers'],
+            g['dynamic_kernel_size']) == (32, 4, 4, 'a', 1, 3)
+    assert tuple(map(tuple, g['lsk_kernels'])) == ((5, 1), (7, 3))
+    sched = Config.fromfile(osp.join(ROOT, 'configs/_base_/schedules/schedule_10k.py'))
+    assert sched.optim_wrapper.optimizer.type == 'AdamW'
+    assert sched.optim_wrapper.optimizer.lr == 1e-4
+    assert sched.optim_wrapper.optimizer.weight_decay == 1e-5
+    assert sched.train_cfg.max_iters == 10000

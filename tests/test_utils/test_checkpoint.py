@@ -439,3 +439,29 @@ def test_test_tool_refuses_another_models_checkpoint(scene, tmp_path):
     assert f'Checkpoint {ckpt} does not match Downscaler: ' in r.stderr
     assert 'missing keys' in r.stderr and '6 unexpected keys' in r.stderr
     assert not out.exists()
+
+
+def test_checkpoint_roundtrip_with_non_tensor_meta(tmp_path):
+    """mmengine checkpoints carry non-tensor objects (ConfigDict, numpy) that safe loading takes."""
+    from mmengine.config import ConfigDict
+    from mmengine.runner import load_checkpoint
+
+    from groklst.registry import MODELS
+    from groklst.utils import register_all_modules
+    register_all_modules()
+    cfg = dict(type='Downscaler', scale=2, lst_norm=dict(mean=295.0, std=4.0),
+               generator=dict(type='MoCoLSKNet', scale=2, guidance_channels=3, base_dim=8,
+                              num_stages=1, n_resblocks=1, reduction=4))
+    torch.manual_seed(0)
+    a = MODELS.build(cfg)
+    path = str(tmp_path / 'ckpt.pth')
+    torch.save(dict(state_dict=a.state_dict(),
+                    meta=dict(cfg=ConfigDict(cfg), seed=np.int64(3), hist=np.arange(3))), path)
+    torch.manual_seed(1)
+    b = MODELS.build(cfg)
+    inp = dict(lr=290 + torch.randn(2, 1, 6, 6), guidance=torch.randn(2, 3, 12, 12))
+    assert not torch.allclose(a(inp), b(inp))
+    ckpt = load_checkpoint(b, path, map_location='cpu', strict=True)
+    assert int(ckpt['meta']['seed']) == 3
+    a.eval(), b.eval()
+    torch.testing.assert_close(a(inp), b(inp), atol=0, rtol=0)
