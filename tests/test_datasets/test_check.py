@@ -9,14 +9,13 @@ import sys
 
 import numpy as np
 import pytest
-import rasterio
 import scipy.io as sio
 
 from groklst.datasets import check
 from tests.fixtures.make_groklst_fixture import make_groklst_fixture
 from tests.fixtures.make_scene_fixture import make_scene_fixture
+from tests.fixtures.make_scene_fixture import rewrite_raster as _rewrite
 from tests.fixtures.paths import ROOT
-
 
 
 def _check_cli(*args):
@@ -48,16 +47,6 @@ def scene(scene_src, tmp_path):
 @pytest.fixture
 def mat(mat_src, tmp_path):
     return shutil.copytree(mat_src, str(tmp_path / 'mat'))
-
-
-def _rewrite(path, fn):
-    """Rewrite a GeoTIFF with ``fn(array, profile) -> (array, profile)``."""
-    with rasterio.open(path) as src:
-        arr, prof = src.read(), src.profile
-    arr, prof = fn(arr, prof)
-    prof.update(count=arr.shape[0], height=arr.shape[1], width=arr.shape[2])
-    with rasterio.open(path, 'w', **prof) as dst:
-        dst.write(arr)
 
 
 def test_good_datasets_pass_with_exit_code_0(scene, mat):

@@ -1,4 +1,7 @@
-"""Tests of the GrokLST .mat readers and GrokLSTDataset on a synthetic published-layout fixture."""
+"""GrokLSTDataset (groklst.datasets.groklst_dataset) on a synthetic published-layout fixture:
+layout, split files, pairing by name, missing and corrupt files named, GrokLST tiles through the
+real pipeline and the Downscaler."""
+import json
 import os
 import os.path as osp
 import shutil
@@ -6,11 +9,13 @@ import shutil
 import numpy as np
 import pytest
 import scipy.io as sio
+import torch
 
 # import the module directly (registers the class) before building through the registry
 from groklst.datasets.groklst_dataset import GrokLSTDataset
-from groklst.fileio.mat_io import (GROKLST_GUIDANCE_BANDS, MatVariableError, read_mat_guidance,
-                                   read_mat_lst)
+from groklst.datasets.stats import fit_stats
+from groklst.fileio.mat_io import GROKLST_GUIDANCE_BANDS, read_mat_lst
+from groklst.models.downscalers import Downscaler
 from groklst.registry import DATASETS
 from tests.fixtures.make_groklst_fixture import block_mean, make_groklst_fixture
 
@@ -28,6 +33,11 @@ def fx_copy(fx, tmp_path):
     root = tmp_path / 'groklst'
     shutil.copytree(fx['root'], root)
     return dict(fx, root=str(root))
+
+
+@pytest.fixture(scope='module')
+def groklst(fx):
+    return fx['root'], fx
 
 
 def build(root, **kwargs):
@@ -52,66 +62,6 @@ def test_fixture_layout(fx):
     assert fx['names'] == ['1.mat', '10.mat', '11.mat', '2.mat', '20.mat', '3.mat']
     assert fx['splits'] == dict(train=[0, 1, 2], val=[3], test=[4, 5], trainval=[0, 1, 2, 3])
     assert sio.loadmat(osp.join(root, '30m', 'lst', fx['int16_name']))['data'].dtype == np.int16
-
-
-# ----------------------------------------------------------------------------- mat readers
-
-
-def test_read_mat_lst_casts_int16(fx):
-    path = osp.join(fx['root'], '30m', 'lst', fx['int16_name'])
-    lst = read_mat_lst(path)
-    assert lst.dtype == np.float32 and lst.shape == (1, 32, 32)
-    np.testing.assert_array_equal(lst[0], fx['hr_lst'][fx['int16_name']].astype(np.float32))
-
-
-def test_read_mat_guidance_order_and_subset(fx):
-    name = fx['names'][2]
-    path = osp.join(fx['root'], '30m', 'guidance', name)
-    g = read_mat_guidance(path)
-    assert g.dtype == np.float32 and g.shape == (10, 32, 32)
-    for k, band in enumerate(GROKLST_GUIDANCE_BANDS):
-        np.testing.assert_allclose(g[k], fx['guidance'][name][band], rtol=1e-6)
-    sub = read_mat_guidance(path, bands=['ndvi', 'dem'])
-    assert sub.shape == (2, 32, 32)
-    np.testing.assert_array_equal(sub[0], g[GROKLST_GUIDANCE_BANDS.index('ndvi')])
-    np.testing.assert_array_equal(sub[1], g[0])
-    assert GROKLST_GUIDANCE_BANDS == ('dem', 'deepblue', 'blue', 'green', 'red', 'vre', 'nir',
-                                      'ndmvi', 'ndvi', 'ndwi')
-
-
-def test_mat_reader_errors(tmp_path):
-    missing = tmp_path / 'nope.mat'
-    with pytest.raises(FileNotFoundError, match='nope.mat'):
-        read_mat_lst(missing)
-    with pytest.raises(FileNotFoundError, match='nope.mat'):
-        read_mat_guidance(missing)
-
-    partial = tmp_path / 'partial.mat'
-    sio.savemat(partial, dict(dem=np.ones((4, 4)), red=np.ones((4, 4), np.uint8)))
-    with pytest.raises(KeyError) as err:  # also a ValueError
-        read_mat_guidance(partial)
-    msg = str(err.value)
-    assert isinstance(err.value, ValueError) and isinstance(err.value, MatVariableError)
-    assert 'partial.mat' in msg and "'deepblue'" in msg and "'ndwi'" in msg
-    assert "present: ['dem', 'red']" in msg
-    assert read_mat_guidance(partial, bands=['red']).dtype == np.float32  # uint8 cast
-    with pytest.raises(KeyError, match=r"'data'.*present: \['dem', 'red'\]"):
-        read_mat_lst(partial)
-
-    cube = tmp_path / 'cube.mat'
-    sio.savemat(cube, dict(data=np.ones((2, 4, 4))))
-    with pytest.raises(ValueError, match=r'\(2, 4, 4\)'):
-        read_mat_lst(cube)
-    # a singleton trailing axis (H, W, 1) is tolerated and squeezed
-    hw1 = tmp_path / 'hw1.mat'
-    sio.savemat(hw1, dict(data=np.arange(12.0).reshape(3, 4, 1)))
-    np.testing.assert_array_equal(read_mat_lst(hw1), np.arange(12.0).reshape(1, 3, 4))
-
-    bad = tmp_path / 'bad.mat'
-    bad.write_bytes(b'not a mat file at all' * 10)
-    with pytest.raises(ValueError, match='bad.mat'):
-        read_mat_lst(bad)
-
 
 # ----------------------------------------------------------------------------- dataset
 
@@ -227,3 +177,41 @@ def test_base_dataset_kwargs_pass_through(fx):
     assert len(ds) == 2 and ds._fully_initialized
     # the (empty) pipeline returns the data-list entry plus sample_idx
     assert ds[0]['sample_id'] == '4' and ds[0]['sample_idx'] == 0
+
+
+def test_corrupt_mat_error_names_the_file(tmp_path):
+    from groklst.datasets import GrokLSTDataset
+    from tests.fixtures.make_groklst_fixture import make_groklst_fixture
+    make_groklst_fixture(str(tmp_path), n=4, hr=16)
+    ds = GrokLSTDataset(str(tmp_path), split='test', scale=4,
+                        pipeline=[dict(type='LoadLSTSample')])
+    bad = osp.join(str(tmp_path), ds.get_data_info(0)['lr_path'])
+    data = open(bad, 'rb').read()
+    with open(bad, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    with pytest.raises(ValueError, match=r'cannot read MAT file .*120m/lst/.*corrupt or trunc'):
+        ds[0]
+
+
+@pytest.mark.parametrize('scale', [2, 4, 8])
+def test_pipeline_pairs_and_packs(groklst, tmp_path, scale):
+    root, info = groklst
+    stats = fit_stats(dict(type='GrokLSTDataset', data_root=root, split='train', scale=scale))
+    stats_file = str(tmp_path / 'stats.json')
+    with open(stats_file, 'w') as f:
+        json.dump(stats, f)
+    ds = DATASETS.build(dict(
+        type='GrokLSTDataset', data_root=root, split='test', scale=scale,
+        pipeline=[dict(type='LoadLSTSample'), dict(type='NormalizeGuidance', stats_file=stats_file),
+                  dict(type='PackLSTInputs')]))
+    model = Downscaler(scale=scale, residual='bicubic', lst_norm=dict(stats_file=stats_file))
+    for i in range(len(ds)):
+        out = ds[i]
+        lr, g = out['inputs']['lr'], out['inputs']['guidance']
+        s = out['data_samples']
+        assert tuple(lr.shape) == (1, 32 // scale, 32 // scale) and tuple(g.shape) == (10, 32, 32)
+        assert lr.dtype == torch.float32 and g.dtype == torch.float32
+        block = s.gt_lst.reshape(1, 32 // scale, scale, 32 // scale, scale).mean(dim=(2, 4))
+        torch.testing.assert_close(lr, block, atol=1e-3, rtol=0)
+        pred = model(dict(lr=lr[None], guidance=g[None]), mode='tensor')
+        assert pred.shape == (1, 1, 32, 32) and torch.isfinite(pred).all()

@@ -1,17 +1,17 @@
-"""Raster tile dataset + transforms: alignment of LR/HR/guidance, masks, bad input."""
-import json
+"""RasterTileDataset (groklst.datasets.raster_tile_dataset) on a synthetic GeoTIFF scene:
+spatially disjoint splits, LR/HR/guidance alignment and masks, NaN and non-physical LR pixels
+masked, and broken scenes (truncated file, CRS mismatch, shifted grid, band counts, scale
+mismatch, all-NaN raster) refused with the file named."""
+import os
 import os.path as osp
 
 import numpy as np
 import pytest
 import rasterio
-import torch
 
 from groklst.datasets.raster_tile_dataset import RasterTileDataset
-from groklst.datasets.transforms import (LoadLSTSample, NormalizeGuidance, PackLSTInputs,
-                                         PadBands, PairedFlipRot, PairedRandomCrop,
-                                         RandomBandDrop)
-from tests.fixtures.make_scene_fixture import BANDS, make_scene_fixture
+from groklst.datasets.transforms import LoadLSTSample
+from tests.fixtures.make_scene_fixture import make_scene_fixture, rewrite_raster
 
 
 @pytest.fixture(scope='module')
@@ -63,74 +63,6 @@ def test_load_aligns_lr_hr_and_masks(scene):
     assert hits > 0, 'the fixture cloud should fall into at least one train tile'
 
 
-def test_crop_and_flip_keep_alignment(scene):
-    root, _ = scene
-    np.random.seed(3)
-    ds = _dataset(root, 'train', scale=2, pipeline=[
-        dict(type='LoadLSTSample'), dict(type='PairedRandomCrop', gt_patch_size=16),
-        dict(type='PairedFlipRot', flip_prob=0.5, rot90_prob=0.5)])
-    seen = set()
-    for i in range(len(ds)):
-        r = ds[i]
-        assert r['gt_lst'].shape == (1, 16, 16) and r['lr_lst'].shape == (1, 8, 8)
-        seen.add(r['flip_rot'])
-        valid = block_mean(r['gt_mask'].astype(float), 2) == 1
-        np.testing.assert_allclose(r['lr_lst'][valid], block_mean(r['gt_lst'], 2)[valid],
-                                   atol=1e-3)
-    assert len(seen) > 2, 'flips/rotations were never drawn'
-
-
-def test_crop_rejects_bad_patch():
-    r = dict(scale=4, lr_lst=np.zeros((1, 4, 4), np.float32))
-    with pytest.raises(ValueError, match='multiple of scale 4'):
-        PairedRandomCrop(gt_patch_size=18)(dict(r))
-    with pytest.raises(ValueError, match='larger than LR sample'):
-        PairedRandomCrop(gt_patch_size=32)(dict(r))
-
-
-def test_normalize_guidance_uses_train_stats(scene):
-    root, info = scene
-    norm = NormalizeGuidance(osp.join(root, 'stats.json'))
-    with open(osp.join(root, 'stats.json')) as f:
-        stats = json.load(f)
-    g = info['guidance'][:, :32, :32].copy()
-    out = norm(dict(guidance=g, guidance_bands=BANDS))['guidance']
-    for i, b in enumerate(BANDS):
-        np.testing.assert_allclose(out[i], (g[i] - stats['guidance'][b]['mean'])
-                                   / stats['guidance'][b]['std'], rtol=1e-5)
-    with pytest.raises(KeyError, match='nir'):
-        norm(dict(guidance=g, guidance_bands=['b1', 'b2', 'nir']))
-
-
-def test_band_drop_and_pad():
-    g = np.ones((4, 2, 2), np.float32)
-    bands = ['a', 'b', 'c', 'd']
-    r = RandomBandDrop({'a': 1.0, 'c': 1.0}, zero_fill=True)(dict(guidance=g, guidance_bands=bands))
-    assert r['guidance'].shape == (4, 2, 2)
-    np.testing.assert_array_equal(r['guidance'][:, 0, 0], [0, 1, 0, 1])
-    np.testing.assert_array_equal(r['band_keep_mask'], [False, True, False, True])
-    r = RandomBandDrop({b: 1.0 for b in bands}, zero_fill=False, min_kept=1)(
-        dict(guidance=g, guidance_bands=bands))
-    assert r['guidance'].shape[0] == 1 and len(r['guidance_bands']) == 1
-    r = PadBands(num_bands=4)(r)
-    assert r['guidance'].shape == (4, 2, 2)
-    np.testing.assert_array_equal(r['guidance'][:, 0, 0], [0, 1, 0, 0])
-    with pytest.raises(ValueError, match='Cannot pad 4'):
-        PadBands(num_bands=3)(r)
-
-
-def test_pack_outputs_contract(scene):
-    root, _ = scene
-    ds = _dataset(root, 'val', scale=4, pipeline=[
-        dict(type='LoadLSTSample'), dict(type='PackLSTInputs')])
-    out = ds[0]
-    assert tuple(out['inputs']['lr'].shape) == (1, 8, 8)
-    assert tuple(out['inputs']['guidance'].shape) == (3, 32, 32)
-    s = out['data_samples']
-    assert s.gt_mask.dtype.is_floating_point is False and tuple(s.gt_lst.shape) == (1, 32, 32)
-    assert s.scale == 4 and s.sample_id
-
-
 def _rewrite(path, arr):
     with rasterio.open(path) as src:
         profile = src.profile
@@ -176,52 +108,78 @@ def test_nan_lr_is_masked_and_filled(tmp_path):
     assert r['lr_lst'][0, 1, 1] in set(tile[r['lr_mask'][0]].tolist())
 
 
-def test_fill_invalid_nearest_neighbour():
-    from groklst.datasets.transforms.loading import fill_invalid
-    a = np.array([[[1., 2., 3., 4., 5.]]], np.float32)
-    m = np.array([[[True, False, False, False, True]]])
-    out = fill_invalid(a, m)
-    assert out[0, 0, 1] == 1 and out[0, 0, 3] == 5 and out[0, 0, 2] in (1, 5)
-    np.testing.assert_array_equal(out[m], a[m])
-    np.testing.assert_array_equal(fill_invalid(a, np.zeros_like(m)), np.zeros_like(a))
+def _train_tiles(root, **kw):
+    """The x4 train split of the scene at ``root``, loaded (LoadLSTSample)."""
+    return RasterTileDataset(root, 'train', 4, pipeline=[dict(type='LoadLSTSample')], **kw)
 
 
-def test_cached_scene_reads_equal_window_reads(scene):
-    root, _ = scene
-    ds = _dataset(root, 'train', scale=2)
-    for i in (0, len(ds) - 1):
-        item = ds.get_data_info(i)
-        a = LoadLSTSample()(dict(item))
-        b = LoadLSTSample(cache_scenes=True)(dict(item))
-        for key in ('lr_lst', 'lr_mask', 'gt_lst', 'gt_mask', 'guidance'):
-            np.testing.assert_array_equal(a[key], b[key])
-        b['gt_lst'][:] = 0  # results are copies: the cache must not change
-        c = LoadLSTSample(cache_scenes=True)(dict(item))
-        np.testing.assert_array_equal(a['gt_lst'], c['gt_lst'])
+def _copy_scene(scene, tmp_path):
+    import shutil
+    return shutil.copytree(scene[0], str(tmp_path / 'scene'))
 
 
-def test_random_draws_differ_between_dataloader_workers(scene):
-    """Under MMEngine's worker seeding, two workers must not repeat each other's crops/drops."""
-    from functools import partial
+def test_truncated_geotiff_error_names_the_file(scene, tmp_path):
+    root = _copy_scene(scene, tmp_path)
+    ds = _train_tiles(root)
+    path = osp.join(root, 'guidance.tif')
+    data = open(path, 'rb').read()
+    with open(path, 'wb') as f:
+        f.write(data[:len(data) // 20])  # header intact, pixel data cut
+    with pytest.raises(ValueError, match=r'guidance\.tif.*(corrupt or truncated|readable)'):
+        ds[0]
+    with pytest.raises(ValueError, match=r'guidance\.tif'):
+        _train_tiles(root)[0]
 
-    from mmengine.dataset.utils import worker_init_fn
-    from torch.utils.data import DataLoader
-    root, _ = scene
-    ds = _dataset(root, 'train', scale=2, pipeline=[
-        dict(type='LoadLSTSample'), dict(type='PairedRandomCrop', gt_patch_size=8),
-        dict(type='RandomBandDrop', drop_rates={b: 0.5 for b in BANDS})])
-    first = ds.get_data_info(0)
 
-    class Same(torch.utils.data.Dataset):  # every index is the same tile
-        def __len__(self):
-            return 8
+def test_wrong_crs_between_paired_rasters(scene, tmp_path):
+    root = _copy_scene(scene, tmp_path)
 
-        def __getitem__(self, i):
-            r = ds.pipeline(dict(first))
-            return r['crop_origin_lr'], tuple(r['band_keep_mask'].tolist())
+    def utm17(a, p):
+        p['crs'] = 'EPSG:32617'
+        return a, p
 
-    loader = DataLoader(Same(), batch_size=None, num_workers=2,
-                        worker_init_fn=partial(worker_init_fn, num_workers=2, rank=0, seed=0))
-    draws = list(loader)
-    # DataLoader interleaves workers: even items from worker 0, odd from worker 1
-    assert draws[0::2] != draws[1::2]
+    rewrite_raster(osp.join(root, 'lr_lst_x4.tif'), utm17)
+    with pytest.raises(ValueError, match=r'CRS mismatch.*lr_lst_x4\.tif.*EPSG:32617'):
+        _train_tiles(root)
+
+
+def test_shifted_lr_grid_is_refused(scene, tmp_path):
+    root = _copy_scene(scene, tmp_path)
+
+    def shift(a, p):
+        p['transform'] = p['transform'] * rasterio.Affine.translation(0.5, 0)
+        return a, p
+
+    rewrite_raster(osp.join(root, 'lr_lst_x4.tif'), shift)
+    with pytest.raises(ValueError, match=r'lr_lst_x4\.tif: geotransform .* coarsened by scale 4'):
+        _train_tiles(root)
+
+
+def test_wrong_band_count(scene, tmp_path):
+    root = _copy_scene(scene, tmp_path)
+    rewrite_raster(osp.join(root, 'guidance.tif'), lambda a, p: (a[:2], p))
+    with pytest.raises(ValueError, match=r'guidance\.tif: 2 guidance bands.*lists 3'):
+        _train_tiles(root)
+    rewrite_raster(osp.join(root, 'hr_lst.tif'), lambda a, p: (np.concatenate([a, a]), p))
+    with pytest.raises(ValueError, match=r'hr_lst\.tif: expected 1 band \(hr\), found 2'):
+        _train_tiles(root, use_guidance=False)
+
+
+def test_scale_mismatch(scene, tmp_path):
+    root = _copy_scene(scene, tmp_path)
+    os.replace(osp.join(root, 'lr_lst_x2.tif'), osp.join(root, 'lr_lst_x4.tif'))
+    with pytest.raises(ValueError, match=r'lr_lst_x4\.tif is 64 x 64 pixels .* expected 32 x 32 '
+                                         r'\(HR size / scale 4\)'):
+        _train_tiles(root)
+
+
+def test_all_nan_tile_is_reported_and_never_reaches_the_model(scene, tmp_path):
+    """An all-NaN LR raster: the checker refuses it by name; the loader masks every pixel
+    (no NaN is passed on)."""
+    from groklst.datasets.check import check_raster_scene
+    root = _copy_scene(scene, tmp_path)
+    rewrite_raster(osp.join(root, 'lr_lst_x4.tif'), lambda a, p: (np.full_like(a, np.nan), p))
+    rep = check_raster_scene(root, 4)
+    assert [e for e in rep.errors if 'lr_lst_x4.tif: all pixels are NaN' in e], rep.errors
+    sample = _train_tiles(root)[0]
+    assert not sample['lr_mask'].any() and np.isfinite(sample['lr_lst']).all()
