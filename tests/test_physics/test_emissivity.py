@@ -1,4 +1,5 @@
-"""ECOSTRESS parser (every shared spectrum) and the committed table."""
+"""Emissivity (groklst.physics.emissivity): the ECOSTRESS parser (every shared spectrum), the
+committed table, the NDVI-threshold emissivity and NDVI by hand."""
 import collections
 import os
 import os.path as osp
@@ -6,7 +7,9 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from groklst.physics.emissivity import (SPECTRUM_CLASSES, band_emissivities,
+from groklst.physics.emissivity import (LANDSAT8_EMISSIVITY, SPECTRUM_CLASSES, band_emissivities,
+                                        fractional_vegetation_cover, landsat8_emissivity, ndvi,
+                                        ndvi_threshold_emissivity,
                                         load_emissivity_table,
                                         read_ecostress_library,
                                         read_ecostress_spectrum)
@@ -91,3 +94,51 @@ def test_committed_table_class_statistics():
     # soils and water are high-emissivity in the 10-12.5 um window
     assert 0.96 < np.median(e[cls == 'soil', 0]) < 0.99
     assert 0.98 < np.median(e[cls == 'water', 0]) < 1.0
+
+
+def test_emissivity_thresholds():
+    b10, b11 = LANDSAT8_EMISSIVITY['B10'], LANDSAT8_EMISSIVITY['B11']
+    values = np.array([-0.1, 0.1, 0.35, 0.6, np.nan])
+    e10, e11 = landsat8_emissivity(values)
+    # NDVI < 0: water
+    assert e10[0] == 0.991 and e11[0] == 0.986
+    # 0 <= NDVI < 0.2: bare soil
+    assert e10[1] == b10['soil'] == 0.9668
+    assert e11[1] == b11['soil'] == 0.9747
+    # NDVI > 0.5: full vegetation
+    assert e10[3] == b10['vegetation'] == 0.9863
+    assert e11[3] == b11['vegetation'] == 0.9896
+    # 0.2 <= NDVI <= 0.5: Pv = ((0.35 - 0.2) / 0.3)**2 = 0.25, plus cavity
+    pv = 0.25
+    hand10 = 0.9863 * pv + 0.9668 * (1 - pv) + (1 - 0.9668) * 0.9863 * \
+        0.55 * (1 - pv)
+    hand11 = 0.9896 * pv + 0.9747 * (1 - pv) + (1 - 0.9747) * 0.9896 * \
+        0.55 * (1 - pv)
+    assert e10[2] == pytest.approx(hand10, abs=1e-12)
+    assert e11[2] == pytest.approx(hand11, abs=1e-12)
+    assert np.isnan(e10[4]) and np.isnan(e11[4])
+
+
+def test_emissivity_threshold_edges_and_errors():
+    eps = ndvi_threshold_emissivity(np.array([0.0, 0.2, 0.5]), 0.96, 0.99,
+                                    0.99)
+    assert eps[0] == 0.96  # NDVI = 0 is soil, not water
+    assert eps[1] == pytest.approx(0.96 + 0.04 * 0.99 * 0.55)  # Pv = 0
+    assert eps[2] == pytest.approx(0.99)  # Pv = 1, continuous with veg
+    no_cavity = ndvi_threshold_emissivity(0.2, 0.96, 0.99, 0.99,
+                                          cavity_factor=0.0)
+    assert float(no_cavity) == pytest.approx(0.96)
+    np.testing.assert_allclose(
+        fractional_vegetation_cover(np.array([-1.0, 0.2, 0.35, 0.5, 0.9])),
+        [0.0, 0.0, 0.25, 1.0, 1.0])
+    with pytest.raises(ValueError, match='emis_soil'):
+        ndvi_threshold_emissivity(0.3, 1.5, 0.99, 0.99)
+    with pytest.raises(ValueError, match='thresholds'):
+        ndvi_threshold_emissivity(0.3, 0.96, 0.99, 0.99, ndvi_soil=0.6)
+
+
+def test_ndvi():
+    out = ndvi(np.array([0.1, 0.0, 0.2]), np.array([0.3, 0.0, 0.2]))
+    assert out[0] == pytest.approx(0.5) and np.isnan(out[1]) and out[2] == 0
+    with pytest.raises(ValueError, match='shapes'):
+        ndvi(np.zeros(2), np.zeros(3))

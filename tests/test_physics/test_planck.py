@@ -1,14 +1,17 @@
-"""Planck, band Planck and RTE round trips with the issue's tolerances."""
+"""Planck's law (groklst.physics.planck): band Planck round trips with the issue's tolerances,
+effective wavelengths, K1/K2 and Landsat-8 DN calibration by hand."""
+import math
+
 import numpy as np
 import pytest
 import torch
 
-from groklst.physics.planck import (C1, C2, BandPlanck, band_radiance_exact,
-                                    effective_wavelength, fit_k1k2,
-                                    planck_bt, planck_bt_torch,
-                                    planck_radiance, planck_radiance_torch)
-from groklst.physics.rte import (rte_forward, rte_forward_torch, rte_inverse,
-                                 rte_inverse_torch)
+from groklst.physics.planck import (C1, C2, LANDSAT8_TIRS, BandPlanck, band_radiance_exact,
+                                    bt_to_radiance_k1k2, effective_wavelength, fit_k1k2,
+                                    landsat8_dn_to_bt, landsat8_dn_to_radiance,
+                                    landsat8_dn_to_toa_reflectance, planck_bt, planck_bt_torch,
+                                    planck_radiance, planck_radiance_torch,
+                                    radiance_to_bt_k1k2)
 from groklst.physics.srf import get_sensor
 
 
@@ -113,39 +116,66 @@ def test_fitted_k1k2_close_to_usgs(tirs):
     assert k2 == pytest.approx(1201.1442, abs=2.0)
 
 
-def test_rte_inverse_recovers_ts_exactly(tirs):
-    rng = np.random.default_rng(0)
-    band = tirs.band('B10').planck
-    n = 500
-    ts = rng.uniform(250, 330, n)
-    eps = rng.uniform(0.9, 1.0, n)
-    tau = rng.uniform(0.3, 0.95, n)
-    lup = rng.uniform(0.1, 4.0, n)
-    ldn = rng.uniform(0.2, 6.0, n)
-    lsen = rte_forward(band, ts, eps, tau, lup, ldn)
-    back = rte_inverse(band, lsen, eps, tau, lup, ldn)
-    assert np.abs(back - ts).max() < 1e-6
-    # torch path, differentiable
-    args = [torch.as_tensor(a) for a in (eps, tau, lup, ldn)]
-    t_ts = torch.as_tensor(ts).requires_grad_(True)
-    l_t = rte_forward_torch(band, t_ts, *args)
-    np.testing.assert_allclose(l_t.detach().numpy(), lsen, rtol=1e-10)
-    back_t = rte_inverse_torch(band, l_t, *args)
-    assert (back_t - t_ts).abs().max().item() < 1e-6
-    back_t.sum().backward()
-    np.testing.assert_allclose(t_ts.grad.numpy(), 1.0, atol=1e-6)
-
-
-def test_rte_rejects_bad_inputs(tirs):
-    band = tirs.band('B10').planck
-    with pytest.raises(ValueError, match='emissivity'):
-        rte_forward(band, 300.0, 1.2, 0.8, 1.0, 2.0)
-    with pytest.raises(ValueError, match='tau'):
-        rte_inverse(band, 9.0, 0.97, 0.0, 1.0, 2.0)
-
-
 def test_bandplanck_validation():
     with pytest.raises(ValueError):
         BandPlanck([10.0, 9.0], [1.0, 1.0])
     with pytest.raises(ValueError):
         BandPlanck([9.0, 10.0], [0.0, 0.0])
+
+
+@pytest.mark.parametrize('band', ['B10', 'B11'])
+def test_k1k2_round_trip(band):
+    k1, k2 = LANDSAT8_TIRS[band]['k1'], LANDSAT8_TIRS[band]['k2']
+    bt = np.linspace(200.0, 350.0, 301)
+    rad = bt_to_radiance_k1k2(bt, k1, k2)
+    assert np.all(rad > 0)
+    back = radiance_to_bt_k1k2(rad, k1, k2)
+    np.testing.assert_allclose(back, bt, rtol=0, atol=1e-4)
+
+
+def test_k1k2_invalid_inputs():
+    out = radiance_to_bt_k1k2(np.array([0.0, -1.0, np.nan, 8.0]), 774.8853,
+                              1321.0789)
+    assert np.isnan(out[:3]).all() and np.isfinite(out[3])
+    with pytest.raises(ValueError, match='k1'):
+        radiance_to_bt_k1k2(8.0, 0.0, 1321.0789)
+    with pytest.raises(ValueError, match='k2'):
+        bt_to_radiance_k1k2(300.0, 774.8853, -1.0)
+
+
+def test_dn_to_bt_hand_values():
+    # B10: L = 3.342e-4 * 25000 + 0.1 = 8.455; BT = 1321.0789 / ln(774.8853
+    # / 8.455 + 1)
+    rad = landsat8_dn_to_radiance(np.array([25000], dtype=np.uint16), 'B10')
+    assert rad[0] == pytest.approx(8.455, abs=1e-12)
+    expected10 = 1321.0789 / math.log(774.8853 / 8.455 + 1)
+    assert expected10 == pytest.approx(291.70557, abs=1e-5)
+    bt10 = landsat8_dn_to_bt(np.array([25000], dtype=np.uint16), 'B10')
+    assert bt10[0] == pytest.approx(expected10, abs=1e-9)
+    # B11: L = 3.342e-4 * 22000 + 0.1 = 7.4524
+    bt11 = landsat8_dn_to_bt(np.array([22000], dtype=np.uint16), 'B11')
+    assert bt11[0] == pytest.approx(
+        1201.1442 / math.log(480.8883 / 7.4524 + 1), abs=1e-9)
+    assert bt11[0] == pytest.approx(287.18488, abs=1e-5)
+
+
+def test_dn_fill_and_errors():
+    bt = landsat8_dn_to_bt(np.array([0, 25000], dtype=np.uint16), 'B10')
+    assert np.isnan(bt[0]) and np.isfinite(bt[1])
+    with pytest.raises(ValueError, match='B12'):
+        landsat8_dn_to_bt(np.array([1]), 'B12')
+    with pytest.raises(ValueError, match='>= 0'):
+        landsat8_dn_to_radiance(np.array([-5.0]), 'B10')
+
+
+def test_toa_reflectance():
+    rho = landsat8_dn_to_toa_reflectance(
+        np.array([0, 5000, 10000, 55000], dtype=np.uint16))
+    assert np.isnan(rho[0])
+    np.testing.assert_allclose(rho[1:], [0.0, 0.1, 1.0], atol=1e-12)
+    corrected = landsat8_dn_to_toa_reflectance(np.array([10000]),
+                                               sun_elevation_deg=30.0)
+    assert corrected[0] == pytest.approx(0.2, abs=1e-12)
+    with pytest.raises(ValueError, match='sun_elevation'):
+        landsat8_dn_to_toa_reflectance(np.array([10000]),
+                                       sun_elevation_deg=0.0)

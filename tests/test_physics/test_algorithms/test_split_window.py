@@ -1,56 +1,13 @@
-"""Classical LST algorithms: hand values and simulations."""
+"""Split-window LST (groklst.physics.algorithms.split_window): Jiménez-Muñoz et al. (2014) and
+Du et al. (2015) by hand and on LOWTRAN simulations, bad inputs, the coefficient fit and its
+table files."""
 import numpy as np
 import pytest
 
-from groklst.physics.algorithms.mono_window import (
-    mono_window, qin_effective_air_temperature, qin_transmittance)
-from groklst.physics.algorithms.single_channel import (EFFECTIVE_WAVELENGTH,
-                                                       psi_from_atmosphere,
-                                                       psi_functions,
-                                                       single_channel,
-                                                       single_channel_jm)
 from groklst.physics.algorithms.split_window import (
-    DU2015_COEFFICIENTS, du2015_coefficients, du2015_terms,
-    fit_split_window_du2015, split_window, split_window_du2015,
-    split_window_jm2014)
-from groklst.physics.algorithms.tes import mmd_emin, tes
-from groklst.physics.atmosphere import load_lut
-from groklst.physics.emissivity import load_emissivity_table
-from groklst.physics.planck import planck_bt, planck_radiance
-from groklst.physics.rte import rte_forward
-from groklst.physics.srf import get_sensor
-
-
-@pytest.fixture(scope='module')
-def lut():
-    return load_lut()
-
-
-@pytest.fixture(scope='module')
-def emis():
-    return load_emissivity_table()
-
-
-def _simulate_l8(lut, emis, n, wmax, seed=0):
-    """Noise-free L8 BTs from the LOWTRAN LUT (nadir), high-emissivity
-    natural surfaces, Ts = T_air - 5 .. + 15 K."""
-    rng = np.random.default_rng(seed)
-    sensor = get_sensor('landsat8_tirs')
-    prof = np.nonzero((lut['kind'] == 'real') & (lut['wvc'] <= wmax))[0]
-    e_all = emis['landsat8_tirs'].astype(float)
-    ok = np.isin(emis['classes'], ['soil', 'vegetation', 'water']) & (
-        e_all.min(1) > 0.95)
-    p = rng.choice(prof, n)
-    e = e_all[ok][rng.integers(0, ok.sum(), n)]
-    ts = lut['t_air'][p] + rng.uniform(-5, 15, n)
-    bts = []
-    for j, band in enumerate(sensor.bands):
-        lsen = rte_forward(band.planck, ts, e[:, j],
-                           lut['landsat8_tirs__tau'][p, 0, j],
-                           lut['landsat8_tirs__lup'][p, 0, j],
-                           lut['landsat8_tirs__ldown'][p, j])
-        bts.append(band.brightness_temperature(lsen))
-    return bts[0], bts[1], e, lut['wvc'][p], ts, p
+    DU2015_COEFFICIENTS, JM2014_COEFFICIENTS, du2015_coefficients, du2015_terms,
+    fit_split_window_du2015, split_window, split_window_du2015, split_window_jm2014)
+from tests.fixtures.landsat8_simulation import simulate_l8
 
 
 def test_split_window_dispatch_is_the_jm2014_function():
@@ -116,7 +73,7 @@ def test_jm2014_split_window_on_lowtran_simulations_within_published_error(
         lut, emis):
     # Jimenez-Munoz et al. (2014) report split-window errors below 1.5 K;
     # on LOWTRAN/ECMWF simulations (w <= 6.3) we measure ~0.5 K RMSE.
-    t10, t11, e, w, ts, _ = _simulate_l8(lut, emis, 20000, 6.3)
+    t10, t11, e, w, ts, _ = simulate_l8(lut, emis, 20000, 6.3)
     err = split_window_jm2014(t10, t11, e[:, 0], e[:, 1], w) - ts
     rmse = np.sqrt(np.mean(err**2))
     assert rmse < 1.5, rmse
@@ -137,7 +94,7 @@ def test_jm2014_split_window_on_lowtran_simulations_within_published_error(
     'below); see docs/physics/README.md "Du et al. (2015) discrepancy".'))
 def test_du2015_split_window_on_lowtran_simulations_published_rmse(lut,
                                                                    emis):
-    t10, t11, e, w, ts, _ = _simulate_l8(lut, emis, 20000, 6.3)
+    t10, t11, e, w, ts, _ = simulate_l8(lut, emis, 20000, 6.3)
     err = split_window_du2015(t10, t11, e[:, 0], e[:, 1], w) - ts
     # Du et al. (2015): accuracy better than 1.0 K (largest sub-range fit
     # RMSE 0.93 K).
@@ -203,8 +160,8 @@ def test_du2015_form_refitted_to_lowtran_meets_published_fit_rmse(lut,
     # fit RMSE (0.34-0.93 K) on another seed.  Measured (20000 samples):
     # 0.09 / 0.23 / 0.27 / 0.64 / 0.80 K per sub-range, 0.40 K all-range;
     # tools/retrieval/du2015_diagnostics.py has the full table.
-    fit_s = _simulate_l8(lut, emis, 20000, 6.3, seed=0)
-    test_s = _simulate_l8(lut, emis, 20000, 6.3, seed=1)
+    fit_s = simulate_l8(lut, emis, 20000, 6.3, seed=0)
+    test_s = simulate_l8(lut, emis, 20000, 6.3, seed=1)
     fit = fit_split_window_du2015(fit_s[0], fit_s[1], fit_s[2][:, 0],
                                   fit_s[2][:, 1], fit_s[4], fit_s[3])
     t10, t11, e, w, ts, _ = test_s
@@ -218,138 +175,6 @@ def test_du2015_form_refitted_to_lowtran_meets_published_fit_rmse(lut,
                               coefficients=fit) - ts
     assert abs(err.mean()) < 0.05
     assert np.sqrt(np.mean(err**2)) < 0.5
-
-
-def test_single_channel_exact_psi_and_jm2014(lut, emis):
-    sensor = get_sensor('landsat8_tirs')
-    band = sensor.band('B10')
-    t10, _, e, w, ts, p = _simulate_l8(lut, emis, 5000, 3.0, seed=2)
-    lsen = band.radiance(t10)
-    psi = psi_from_atmosphere(lut['landsat8_tirs__tau'][p, 0, 0],
-                              lut['landsat8_tirs__lup'][p, 0, 0],
-                              lut['landsat8_tirs__ldown'][p, 0])
-    exact = single_channel(lsen, e[:, 0], psi, band.effective_wavelength,
-                           t10)
-    # with exact atmospheric functions only the Planck linearisation remains
-    assert np.sqrt(np.mean((exact - ts)**2)) < 0.3
-    fits = single_channel_jm(lsen, e[:, 0], w, brightness_temperature=t10)
-    # JM2014 psi fits vs LOWTRAN: documented -1..-2 K bias at w 1-3
-    assert np.sqrt(np.mean((fits - ts)**2)) < 3.0
-    psi_w = psi_functions(np.array([0.0, 2.0]))
-    np.testing.assert_allclose(psi_w[:, 0], [1.01523, 0.20324, -0.27514])
-    with pytest.raises(ValueError):
-        psi_functions(9.0)
-
-
-def test_mono_window_coefficient_helpers():
-    tau = qin_transmittance(1.0, 'high')
-    assert tau == pytest.approx(0.974290 - 0.08007 * 1.0)
-    ta = qin_effective_air_temperature(300.0, 'midlatitude_summer')
-    assert ta == pytest.approx(16.0110 + 0.92621 * 300.0)
-    with pytest.raises(ValueError):
-        qin_transmittance(3.5)
-
-
-def test_mono_window_recovers_ts_from_rte_simulation():
-    """Forward RTE under the mono-window assumptions, then retrieve.
-
-    Qin et al. (2001) derive the algorithm from the RTE with
-    ``L_up = L_down = (1 - tau) B(Ta)`` and a linearised Planck function of
-    TM6 (a, b for 0-70 degC).  We simulate at-sensor radiances with the
-    exact monochromatic Planck function at the TM6 effective wavelength
-    11.457 um (:data:`single_channel.EFFECTIVE_WAVELENGTH`), known Ts, eps,
-    tau (Qin's transmittance fit for w 0.4-3 g cm-2) and Ta (Qin's
-    mid-latitude-summer fit of T0 = Ts - 0..10 K), so only the Planck
-    linearisation error remains.  Measured: max |error| 0.31 K, RMSE
-    0.11 K; tolerance 0.5 K (max) / 0.2 K (RMSE).
-    """
-    rng = np.random.default_rng(0)
-    n = 5000
-    lam = EFFECTIVE_WAVELENGTH['landsat5_tm6']
-    ts = rng.uniform(283.15, 323.15, n)  # 10-50 degC, inside the a/b range
-    eps = rng.uniform(0.95, 0.99, n)
-    tau = qin_transmittance(rng.uniform(0.4, 3.0, n), 'high')
-    ta = qin_effective_air_temperature(ts - rng.uniform(0, 10, n),
-                                       'midlatitude_summer')
-    l_atm = (1 - tau) * planck_radiance(lam, ta)
-    lsen = tau * (eps * planck_radiance(lam, ts) + (1 - eps) * l_atm) + l_atm
-    t6 = planck_bt(lam, lsen)
-    err = mono_window(t6, eps, tau, ta) - ts
-    assert np.abs(err).max() < 0.5
-    assert np.sqrt(np.mean(err**2)) < 0.2
-
-
-def _aster_sky():
-    # a mid-latitude-like sky: 60 % of a 255 K blackbody per band
-    aster = get_sensor('aster_tir')
-    return aster, np.array([0.6 * b.radiance(255.0) for b in aster.bands])
-
-
-def test_tes_on_mmd_consistent_spectra_within_atbd_accuracy():
-    aster, sky = _aster_sky()
-    rng = np.random.default_rng(0)
-    beta = rng.uniform(0.97, 1.03, (400, 5))
-    beta /= beta.mean(-1, keepdims=True)
-    mmd = beta.max(-1) - beta.min(-1)
-    eps = beta * (mmd_emin(mmd) / beta.min(-1))[:, None]
-    eps = eps[eps.max(-1) <= 1.0]
-    ts = rng.uniform(280, 320, len(eps))
-    bb = np.stack([b.radiance(ts) for b in aster.bands], -1)
-    ls = eps * bb + (1 - eps) * sky
-    t_hat, e_hat = tes(ls, sky, aster)
-    assert np.abs(t_hat - ts).max() < 1.5
-    assert np.abs(e_hat - eps).max() < 0.015
-
-
-def test_tes_on_library_soils_and_water(emis):
-    aster, sky = _aster_sky()
-    cls = emis['classes']
-    sel = np.isin(cls, ['soil', 'water'])
-    eps = emis['aster_tir'][sel].astype(float)
-    ts = np.random.default_rng(1).uniform(280, 320, len(eps))
-    bb = np.stack([b.radiance(ts) for b in aster.bands], -1)
-    t_hat, e_hat = tes(eps * bb + (1 - eps) * sky, sky, aster)
-    assert np.sqrt(np.mean((t_hat - ts)**2)) < 1.5
-    assert np.sqrt(np.mean((e_hat - eps)**2)) < 0.015
-
-
-def test_du2015_diagnostics_write_their_tables(tmp_path):
-    from groklst.physics.diagnostics import du2015
-    res = du2015.compute(5000)
-    refit = tmp_path / 'refit.json'
-    du2015.save_refit(res, str(refit))
-    text = '\n'.join(du2015.markdown_lines(res, 5000))
-    assert '"wvc_range"' in refit.read_text()
-    for head in ('## 1.', '## 2.', '## 3.', '## 4.'):
-        assert head in text
-    # a blackbody through warm dry atmospheres: JM2014 within 0.3 K, the
-    # published Du coefficients > 1 K warm (docs: +1.55 ... +1.77 K)
-    assert len(res['dry']) == 5
-    for _, w, ts, d10, dt, e_du, e_jm in res['dry']:
-        assert w < 1.5 and ts >= 280 and abs(e_jm) < 0.3 and e_du > 1.0
-    # blackbody, no atmosphere: Du 0-2.5 row at 300 K is +1.44 K
-    assert res['blackbody'][1][2] == pytest.approx(
-        -2.78009 + 1.01408 * 300 - 300, abs=1e-9)
-
-
-def test_tes_errors_on_the_library_follow_the_mmd_relation(emis):
-    # TES's absolute level comes from eps_min(MMD) (Gillespie et al. 1998,
-    # Eq. 6).  Library spectra that follow that relation within 0.015 meet
-    # the ATBD accuracy; the rest carry the relation's error.  Measured over
-    # all natural classes: obeying 0.41 K / 0.0088, not obeying 1.91 K /
-    # 0.0386 (groklst.physics.diagnostics.tes, tools/retrieval/tes_diagnostics.py).
-    from groklst.physics.diagnostics.tes import run_tes
-    natural = np.isin(emis['classes'], ['npv', 'rock', 'soil', 'vegetation',
-                                        'water'])
-    res = run_tes(emis['aster_tir'][natural].astype(float))
-    ok = np.abs(res['rel']) <= 0.015
-    assert 0.3 < ok.mean() < 0.9
-    rmse = (lambda x: np.sqrt(np.mean(x**2)))
-    assert rmse(res['ts_err'][ok]) < 1.5 and rmse(res['eps_err'][ok]) < 0.015
-    assert rmse(res['eps_err'][~ok]) > 0.015
-    # the emissivity error of a spectrum tracks its relation error
-    mean_err = res['eps_err'].mean(-1)
-    assert np.corrcoef(mean_err, res['rel'])[0, 1] > 0.8
 
 
 def test_du2015_table_files_round_trip_and_errors(tmp_path):
@@ -376,25 +201,43 @@ def test_du2015_table_files_round_trip_and_errors(tmp_path):
         load_du2015_table(str(tmp_path / 'missing.json'))
 
 
-def test_committed_du2015_refit_table_matches_a_fresh_fit():
-    # data/tables/du2015_lowtran_refit.json is made by
-    # tools/retrieval/du2015_diagnostics.py from the committed LUT
-    import os.path as osp
-    from groklst.physics.algorithms.split_window import load_du2015_table
-    from groklst.physics.diagnostics.du2015 import landsat8_samples
-    from tests.fixtures.paths import ROOT as root
-    committed = load_du2015_table(
-        osp.join(root, 'data', 'tables', 'du2015_lowtran_refit.json'))
-    s = landsat8_samples(40000, 0)
-    fresh = fit_split_window_du2015(s['t10'], s['t11'], s['e10'], s['e11'],
-                                    s['lst'], s['w'])
-    assert list(committed) == list(fresh)
-    for key in fresh:
-        np.testing.assert_allclose(committed[key], fresh[key], rtol=1e-6,
-                                   atol=1e-6)
-    # and it retrieves held-out simulations without the published bias
-    test = landsat8_samples(20000, 1)
-    err = split_window(test['t10'], test['t11'], test['e10'], test['e11'],
-                       test['w'], 'du2015', coefficients=committed) - \
-        test['lst']
-    assert abs(err.mean()) < 0.05 and np.sqrt(np.mean(err**2)) < 0.4
+def test_split_window_hand_computation():
+    # T10 = 300, T11 = 298, eps10 = 0.970, eps11 = 0.975, w = 2:
+    # dT = 2, eps = 0.9725, d_eps = -0.005
+    # 300 + 1.378*2 + 0.183*4 - 0.268 + (54.3 - 2.238*2)*0.0275
+    #     + (-129.2 + 16.4*2)*(-0.005) = 305.07216
+    lst = split_window_jm2014(np.array([300.0]), np.array([298.0]),
+                              np.array([0.970]), np.array([0.975]), 2.0)
+    assert lst[0] == pytest.approx(305.07216, abs=1e-9)
+    assert JM2014_COEFFICIENTS == {'c0': -0.268, 'c1': 1.378, 'c2': 0.183,
+                                   'c3': 54.3, 'c4': -2.238, 'c5': -129.2,
+                                   'c6': 16.4}
+    # blackbody, equal BTs: LST = T10 + c0
+    bb = split_window_jm2014(290.0, 290.0, 1.0, 1.0, 3.0)
+    assert float(bb) == pytest.approx(290.0 - 0.268, abs=1e-12)
+    # per-pixel water vapour and NaN propagation
+    out = split_window_jm2014(np.array([300.0, np.nan]),
+                              np.array([298.0, 290.0]),
+                              np.array([0.970, 0.98]),
+                              np.array([0.975, 0.98]), np.array([2.0, 1.0]))
+    assert out[0] == pytest.approx(305.07216, abs=1e-9) and np.isnan(out[1])
+
+
+@pytest.mark.parametrize('wvc', [-0.1, 10.5, float('nan'), float('inf')])
+def test_split_window_rejects_bad_wvc(wvc):
+    with pytest.raises(ValueError, match='water-vapour'):
+        split_window_jm2014(300.0, 298.0, 0.97, 0.975, wvc)
+
+
+def test_split_window_rejects_bad_shapes_and_values():
+    with pytest.raises(ValueError, match='shapes differ'):
+        split_window_jm2014(np.zeros((2, 2)) + 300, np.zeros((2, 3)) + 298,
+                            np.full((2, 2), 0.97), np.full((2, 2), 0.97), 2.0)
+    with pytest.raises(ValueError, match='wvc'):
+        split_window_jm2014(np.full(3, 300.0), np.full(3, 298.0),
+                            np.full(3, 0.97), np.full(3, 0.97),
+                            np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match='emis10'):
+        split_window_jm2014(300.0, 298.0, 1.2, 0.97, 2.0)
+    with pytest.raises(ValueError, match='bt11'):
+        split_window_jm2014(300.0, -1.0, 0.97, 0.97, 2.0)
