@@ -1,8 +1,6 @@
-"""Tests of groklst.evaluation: functional metrics and the LSTMetric (MMEngine BaseMetric).
-
-Expected values are worked out by hand in the comments (definitions: Dai et al., GrokLST,
-IEEE TGRS 2025, Eq. 11-16; RSD with n-1 standard deviations).
-"""
+"""The downscaling metrics (groklst.evaluation.functional): RMSE, MAE, BIAS, CC, RSD per image
+and pooled, on the hand-worked examples of worked_examples.py (definitions: Dai et al., GrokLST,
+IEEE TGRS 2025, Eq. 11-16; RSD with n-1 standard deviations)."""
 import math
 
 import numpy as np
@@ -10,42 +8,9 @@ import pytest
 import torch
 
 from groklst.evaluation import functional as F
-from groklst.evaluation.metrics.lst_metric import LSTMetric
-from groklst.registry import METRICS
-from groklst.structures.lst_data_sample import LSTDataSample
+from tests.test_evaluation.worked_examples import (EXP_A, EXP_B, EXP_POOLED_AB, P_A, P_B, R_A,
+                                                   R_B)
 
-# Example A: pred = [1, 2, 3, 4], ref = [1, 3, 2, 5]
-#   d = pred - ref = [0, -1, 1, -1]
-#   RMSE = sqrt((0 + 1 + 1 + 1) / 4) = sqrt(3/4) = 0.8660254
-#   MAE  = (0 + 1 + 1 + 1) / 4 = 0.75
-#   BIAS = (0 - 1 + 1 - 1) / 4 = -0.25
-#   mean p = 2.5, mean r = 2.75
-#   dp = [-1.5, -0.5, 0.5, 1.5], dr = [-1.75, 0.25, -0.75, 2.25]
-#   Σdp·dr = 2.625 - 0.125 - 0.375 + 3.375 = 5.5 ; Σdp² = 5 ; Σdr² = 8.75
-#   CC  = 5.5 / sqrt(5 * 8.75) = 5.5 / sqrt(43.75) = 0.8315218
-#   σp = sqrt(5/3), σr = sqrt(8.75/3)  ->  RSD = 1 - sqrt(5/8.75) = 1 - sqrt(4/7) = 0.2440710
-P_A = [1.0, 2.0, 3.0, 4.0]
-R_A = [1.0, 3.0, 2.0, 5.0]
-EXP_A = dict(RMSE=math.sqrt(3 / 4), MAE=0.75, BIAS=-0.25, CC=5.5 / math.sqrt(43.75),
-             RSD=1 - math.sqrt(4 / 7))
-
-# Example B: pred = [10, 12], ref = [11, 15]
-#   d = [-1, -3]: RMSE = sqrt((1 + 9) / 2) = sqrt(5), MAE = 2, BIAS = -2
-#   dp = [-1, 1], dr = [-2, 2]: CC = 4 / sqrt(2 * 8) = 1
-#   σp = sqrt(2 / 1) = √2, σr = sqrt(8 / 1) = 2√2: RSD = |√2 - 2√2| / 2√2 = 0.5
-P_B = [10.0, 12.0]
-R_B = [11.0, 15.0]
-EXP_B = dict(RMSE=math.sqrt(5), MAE=2.0, BIAS=-2.0, CC=1.0, RSD=0.5)
-
-# Pooled A ∪ B (6 pixels): p = [1, 2, 3, 4, 10, 12], r = [1, 3, 2, 5, 11, 15]
-#   Σd² = 3 + 10 = 13 -> RMSE = sqrt(13/6) ; Σ|d| = 3 + 4 = 7 -> MAE = 7/6 ; Σd = -1 - 4 = -5
-#   -> BIAS = -5/6
-#   Σp = 32, Σr = 37, Σp² = 274, Σr² = 385, Σpr = 323
-#   Sxx = 274 - 32²/6 = 310/3 ; Syy = 385 - 37²/6 = 941/6 ; Sxy = 323 - 32·37/6 = 377/3
-#   CC = (377/3) / sqrt((310/3)(941/6)) ; RSD = 1 - sqrt(Sxx/Syy) = 1 - sqrt(620/941)
-EXP_POOLED_AB = dict(RMSE=math.sqrt(13 / 6), MAE=7 / 6, BIAS=-5 / 6,
-                     CC=(377 / 3) / math.sqrt((310 / 3) * (941 / 6)),
-                     RSD=1 - math.sqrt(620 / 941))
 FUNCS = dict(RMSE=F.rmse, MAE=F.mae, BIAS=F.bias, CC=F.cc, RSD=F.rsd)
 
 
@@ -166,62 +131,3 @@ def test_pooled_moments_stable_at_lst_magnitude():
     r_all = np.concatenate([r for _, r in parts])
     assert pooled['CC'] == pytest.approx(np.corrcoef(p_all, r_all)[0, 1], rel=1e-8)
     assert pooled['RSD'] == pytest.approx(F.rsd(p_all, r_all), rel=1e-6)
-
-
-def _sample(pred, ref, mask=None, sample_id='x', as_dict=True):
-    shape = (1, 1, len(pred))
-    ds = LSTDataSample(metainfo=dict(sample_id=sample_id))
-    ds.pred_lst = torch.tensor(pred, dtype=torch.float32).view(shape)
-    ds.gt_lst = torch.tensor(ref, dtype=torch.float32).view(shape)
-    if mask is not None:
-        ds.gt_mask = torch.tensor(mask, dtype=torch.bool).view(shape)
-    return ds.to_dict() if as_dict else ds
-
-
-def test_lst_metric_process_compute():
-    metric = METRICS.build(dict(type='LSTMetric'))
-    assert isinstance(metric, LSTMetric)
-    # image A padded with a masked-out pixel; image B as an LSTDataSample (not a dict)
-    metric.process({}, [_sample(P_A + [999.0], R_A + [0.0], [1, 1, 1, 1, 0], 'a')])
-    metric.process({}, [_sample(P_B, R_B, None, 'b', as_dict=False),
-                        _sample([5.0, 6.0], [5.0, 7.0], [1, 0], 'one_px'),   # 1 valid: skipped
-                        _sample([5.0, 6.0], [5.0, 7.0], [0, 0], 'no_px')])   # 0 valid: skipped
-    assert len(metric.results) == 4  # one result per sample (needed by collect_results)
-    out = metric.compute_metrics(metric.results)
-    for name in F.METRIC_NAMES:
-        # per-image mean over A and B only: e.g. RMSE = (sqrt(3/4) + sqrt(5)) / 2
-        assert out[name] == pytest.approx((EXP_A[name] + EXP_B[name]) / 2, rel=1e-6)
-    # pooled: A ∪ B plus the single valid pixel of 'one_px' (pred 5, ref 5, d = 0)
-    m = F.merge_moments([F.pixel_moments(P_A, R_A), F.pixel_moments(P_B, R_B),
-                         F.pixel_moments([5.0], [5.0])])
-    exp_pooled = F.metrics_from_moments(m)
-    # with d = 0 added: RMSE = sqrt(13/7), MAE = 7/7 = 1, BIAS = -5/7
-    assert exp_pooled['RMSE'] == pytest.approx(math.sqrt(13 / 7), rel=1e-12)
-    assert exp_pooled['MAE'] == pytest.approx(1.0, rel=1e-12)
-    for name in F.METRIC_NAMES:
-        assert out[f'{name}_pooled'] == pytest.approx(exp_pooled[name], rel=1e-6)
-    assert out['n_images'] == 2 and out['n_skipped'] == 2 and out['n_pixels'] == 7
-    assert out['RMSE'] != pytest.approx(out['RMSE_pooled'])
-
-
-def test_lst_metric_evaluate_and_prefix():
-    metric = LSTMetric(prefix='val')
-    metric.process({}, [_sample(P_A, R_A), _sample(P_B, R_B)])
-    out = metric.evaluate(size=2)
-    assert out['val/RMSE'] == pytest.approx((EXP_A['RMSE'] + EXP_B['RMSE']) / 2, rel=1e-6)
-    assert out['val/CC_pooled'] == pytest.approx(EXP_POOLED_AB['CC'], rel=1e-6)
-    assert metric.results == []
-    assert 'RMSE' in LSTMetric().compute_metrics([])  # empty -> NaN, no exception
-    assert math.isnan(LSTMetric().compute_metrics([])['RMSE_pooled'])
-
-
-def test_lst_metric_errors():
-    with pytest.raises(ValueError):
-        LSTMetric(min_valid_pixels=1)
-    metric = LSTMetric()
-    with pytest.raises(KeyError, match='pred_lst'):
-        metric.process({}, [dict(gt_lst=torch.zeros(1, 2, 2))])
-    bad = _sample(P_A, R_A)
-    bad['gt_lst'] = torch.zeros(1, 2, 2)
-    with pytest.raises(ValueError, match='shape'):
-        metric.process({}, [bad])

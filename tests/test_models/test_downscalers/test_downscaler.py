@@ -1,10 +1,10 @@
-"""The Downscaler wrapper: normalization/residual round trip, masked loss, modes, errors."""
+"""The Downscaler wrapper (groklst.models.downscalers.downscaler): normalization/residual round
+trip, masked loss, modes, errors."""
+import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-import pytest
-from groklst.models.data_preprocessors import LSTDataPreprocessor
 from groklst.models.downscalers import Downscaler
 from groklst.registry import MODELS
 from groklst.structures import LSTDataSample
@@ -98,20 +98,6 @@ def test_input_errors_name_expected_and_found():
         model(dict(lr=inp['lr'], guidance=None))
     with pytest.raises(ValueError, match='generator scale 2 != model scale 4'):
         Downscaler(scale=4, generator=dict(type='_ConstGenerator', scale=2))
-
-
-def test_preprocessor_stacks_and_rejects_mixed_shapes():
-    pre = LSTDataPreprocessor()
-    data = dict(inputs=dict(lr=[torch.zeros(1, 4, 4)] * 2, guidance=[torch.zeros(3, 16, 16)] * 2),
-                data_samples=[LSTDataSample(), LSTDataSample()])
-    out = pre(data)
-    assert tuple(out['inputs']['lr'].shape) == (2, 1, 4, 4)
-    assert tuple(out['inputs']['guidance'].shape) == (2, 3, 16, 16)
-    data['inputs']['lr'] = [torch.zeros(1, 4, 4), torch.zeros(1, 5, 5)]
-    with pytest.raises(ValueError, match='different shapes'):
-        pre(data)
-    data = dict(inputs=dict(lr=[torch.zeros(1, 4, 4)], guidance=[None]), data_samples=None)
-    assert pre(data)['inputs']['guidance'] is None
 
 
 def test_norm_buffers_travel_with_checkpoint():
