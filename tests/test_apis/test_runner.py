@@ -1,5 +1,6 @@
 """groklst.apis.runner: the run configs behind tools/train.py and tools/test.py (no training
 here: the end-to-end runs are in test_tools_e2e.py, test_retrieval_*.py)."""
+import glob
 import json
 import os.path as osp
 
@@ -73,3 +74,22 @@ def test_api_test_runs_classic_config_without_checkpoint(tmp_path):
     metrics = json.loads(out.read_text())
     assert metrics['n_images'] == 8
     assert 0.2 < metrics['RMSE'] < 3.0 and abs(metrics['BIAS']) < 1.0
+
+
+def test_train_and_test_apis_on_retrieval_config(tmp_path, monkeypatch):
+    from groklst.apis import runner
+    monkeypatch.chdir(tmp_path)  # the simulation cache goes to tmp_path/data/simulated
+    cfg = osp.join(ROOT, 'configs/retrieval/mlp_l8-b10-singlechannel_sim.py')
+    work = str(tmp_path / 'work')
+    runner.train(cfg, work_dir=work, cfg_options={
+        'train_cfg.max_iters': 40, 'train_cfg.val_interval': 40,
+        'default_hooks.checkpoint.interval': 40, 'default_hooks.logger.interval': 20})
+    ckpt = glob.glob(osp.join(work, 'best_RMSE_iter_40.pth'))
+    assert len(ckpt) == 1
+    assert glob.glob(str(tmp_path / 'data/simulated/landsat8_tirs_20000_*.npz'))
+    metrics = runner.test(cfg, ckpt[0], work_dir=work, out=str(tmp_path / 'm.json'))
+    assert 0 < metrics['RMSE'] < 15  # K, after 40 iterations
+    assert metrics['lst/n'] == 2000
+    assert sum(metrics[f'lst/n_wvc{b}'] for b in
+               ('0-1', '1-2', '2-3', '3-4', '4-5', '5-inf')) == 2000
+    assert metrics['lst/n_wvc5-inf'] > 100  # extreme humidity is represented

@@ -1,5 +1,5 @@
-"""Retrieval foundation: dataset (features, splits, train-only statistics, filters), metric
-(hand computations), MLP retriever (modes, normalization, gradients) and the Runner tools."""
+"""RetrievalDataset (groklst.datasets.retrieval_dataset): cached simulations, features, splits,
+train-only statistics, filters, BT bias and profile exclusion."""
 import glob
 import math
 import os.path as osp
@@ -10,11 +10,6 @@ import torch
 
 from groklst.datasets.retrieval_dataset import (RetrievalDataset, load_or_simulate,
                                                 parse_feature, simulation_cache_path)
-from groklst.evaluation.functional_retrieval import binned_errors, regression_metrics
-from groklst.evaluation.metrics.retrieval_metric import RetrievalMetric
-from groklst.models.retrievers.base_retriever import RetrievalDataPreprocessor
-from groklst.models.retrievers.mlp_retriever import MLPRetriever
-from tests.fixtures.paths import ROOT
 
 SIM = dict(sensor='landsat8_tirs', n_samples=3000, seed=3)
 INPUTS = ['bt:0', 'wvc', 'lse:0', 'view_angle']
@@ -37,7 +32,6 @@ def test_simulation_is_cached_once(cache):
     assert len(files) == 1 and osp.isfile(files[0][:-4] + '.manifest.json')
     sim = load_or_simulate(files[0])
     assert sim['lst'].shape == (3000,) and sim['bt'].shape == (3000, 2)
-
 
 
 def test_simulation_cache_key_follows_the_tables(tmp_path):
@@ -130,112 +124,6 @@ def test_item_contract(cache):
     r = int(ds.rows[0])
     assert s.sample_idx == r and s.wvc == pytest.approx(sim['wvc'][r])
     assert float(s.gt_target[0]) == pytest.approx(sim['lst'][r], abs=1e-4)
-
-
-def test_regression_metrics_by_hand():
-    rng = np.random.default_rng(0)
-    ref = rng.uniform(270, 320, 500)
-    pred = ref + rng.normal(0.3, 1.5, 500)
-    m = regression_metrics(pred, ref)
-    d = pred - ref
-    assert m['RMSE'] == pytest.approx(np.sqrt(np.mean(d ** 2)), rel=1e-12)
-    assert m['MAE'] == pytest.approx(np.mean(np.abs(d)), rel=1e-12)
-    assert m['BIAS'] == pytest.approx(np.mean(d), rel=1e-12)
-    assert m['PCC'] == pytest.approx(np.corrcoef(pred, ref)[0, 1], rel=1e-12)
-    r2 = 1 - np.sum(d ** 2) / np.sum((ref - ref.mean()) ** 2)
-    assert m['R2'] == pytest.approx(r2, rel=1e-12) and m['n'] == 500
-    wvc = rng.uniform(0, 4.5, 500)
-    bins = binned_errors(pred, ref, wvc, (0, 1, 2, 3, 4, 5, math.inf))
-    assert list(bins) == ['0-1', '1-2', '2-3', '3-4', '4-5', '5-inf']
-    sel = (wvc >= 1) & (wvc < 2)
-    assert bins['1-2']['n'] == sel.sum()
-    assert bins['1-2']['RMSE'] == pytest.approx(np.sqrt(np.mean(d[sel] ** 2)), rel=1e-12)
-    assert bins['1-2']['MAE'] == pytest.approx(np.mean(np.abs(d[sel])), rel=1e-12)
-    assert bins['5-inf']['n'] == 0 and math.isnan(bins['5-inf']['RMSE'])
-    assert sum(b['n'] for b in bins.values()) == 500
-
-
-def test_retrieval_metric_keys_and_values():
-    from mmengine.structures import BaseDataElement
-    rng = np.random.default_rng(1)
-    gt = rng.uniform(280, 310, (40, 2))
-    pred = gt + rng.normal(0, 1, (40, 2))
-    wvc = np.r_[np.full(20, 0.5), np.full(20, 6.0)]
-    metric = RetrievalMetric()
-    samples = []
-    for k in range(40):
-        s = BaseDataElement(metainfo=dict(target_names=['lst', 'tau:0']))
-        s.pred_target, s.gt_target = torch.tensor(pred[k]), torch.tensor(gt[k])
-        s.wvc = float(wvc[k])
-        samples.append(s)
-    metric.process(None, samples[:25])
-    metric.process(None, samples[25:])
-    out = metric.compute_metrics(metric.results)
-    d = pred - gt
-    assert out['RMSE'] == out['lst/RMSE'] == pytest.approx(np.sqrt((d[:, 0] ** 2).mean()))
-    assert out['tau:0/MAE'] == pytest.approx(np.abs(d[:, 1]).mean())
-    assert out['lst/n_wvc5-inf'] == 20 and out['lst/n_wvc1-2'] == 0
-    assert out['lst/MAE_wvc5-inf'] == pytest.approx(np.abs(d[20:, 0]).mean())
-    assert 'tau:0/RMSE_wvc0-1' not in out  # only the primary target is binned by default
-    bad = BaseDataElement(metainfo=dict(target_names=['lst']))
-    bad.pred_target, bad.gt_target, bad.wvc = torch.zeros(2), torch.zeros(3), 1.0
-    with pytest.raises(ValueError, match='differ'):
-        metric.process(None, [bad])
-
-
-def test_mlp_retriever_modes_and_normalization(cache):
-    ds = _ds(cache, split='train', targets=['lst', 'lse:0'])
-    model = MLPRetriever(INPUTS, ['lst', 'lse:0'], hidden_sizes=(16, 8), act_cfg='GELU',
-                         dropout=0.1, norm=dict(dataset=dict(
-                             type='RetrievalDataset', simulation=SIM, inputs=INPUTS,
-                             targets=['lst', 'lse:0'], cache_dir=cache)))
-    assert model.target_mean[0].item() == pytest.approx(ds.norm_stats['targets']['lst']['mean'])
-    batch = model.data_preprocessor(dict(inputs=[ds[i]['inputs'] for i in range(8)],
-                                         data_samples=[ds[i]['data_samples'] for i in range(8)]))
-    assert batch['inputs'].shape == (8, 4)
-    # a zero output layer predicts exactly the train means (de-normalization in K)
-    with torch.no_grad():
-        model.net.head.weight.zero_()
-        model.net.head.bias.zero_()
-    model.eval()
-    out = model(batch['inputs'], mode='tensor')
-    torch.testing.assert_close(out, model.target_mean.expand(8, 2))
-    model.train()
-    torch.nn.init.normal_(model.net.head.weight, std=0.1)
-    loss = model(**batch, mode='loss')['loss']
-    loss.backward()
-    for name, p in model.named_parameters():
-        assert p.grad is not None and p.grad.abs().sum() > 0, name
-    model.eval()
-    samples = model(**batch, mode='predict')
-    assert samples[0].pred_target.shape == (2,)
-    with pytest.raises(ValueError, match=r'expects inputs \(B, 4\)'):
-        model(torch.zeros(3, 5), mode='tensor')
-    with pytest.raises(ValueError, match='Unknown mode'):
-        model(batch['inputs'], mode='x')
-    with pytest.raises(ValueError, match='lack inputs'):
-        MLPRetriever(['ndvi'], norm=ds.norm_stats)
-    with pytest.raises(ValueError, match='one F per batch'):
-        RetrievalDataPreprocessor()(dict(inputs=[torch.zeros(3), torch.zeros(4)]))
-
-
-def test_train_and_test_apis_on_retrieval_config(tmp_path, monkeypatch):
-    from groklst.apis import runner
-    monkeypatch.chdir(tmp_path)  # the simulation cache goes to tmp_path/data/simulated
-    cfg = osp.join(ROOT, 'configs/retrieval/mlp_l8-b10-singlechannel_sim.py')
-    work = str(tmp_path / 'work')
-    runner.train(cfg, work_dir=work, cfg_options={
-        'train_cfg.max_iters': 40, 'train_cfg.val_interval': 40,
-        'default_hooks.checkpoint.interval': 40, 'default_hooks.logger.interval': 20})
-    ckpt = glob.glob(osp.join(work, 'best_RMSE_iter_40.pth'))
-    assert len(ckpt) == 1
-    assert glob.glob(str(tmp_path / 'data/simulated/landsat8_tirs_20000_*.npz'))
-    metrics = runner.test(cfg, ckpt[0], work_dir=work, out=str(tmp_path / 'm.json'))
-    assert 0 < metrics['RMSE'] < 15  # K, after 40 iterations
-    assert metrics['lst/n'] == 2000
-    assert sum(metrics[f'lst/n_wvc{b}'] for b in
-               ('0-1', '1-2', '2-3', '3-4', '4-5', '5-inf')) == 2000
-    assert metrics['lst/n_wvc5-inf'] > 100  # extreme humidity is represented
 
 
 def test_bt_bias_and_profile_exclusion_options(cache):

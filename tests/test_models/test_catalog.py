@@ -16,3 +16,13 @@ def test_list_models_shows_classical_sharpeners():
             self.conv = torch.nn.Conv2d(guidance_channels, 1, 1)  # 10 · 1 + 1 parameters
 
     assert catalog.count_params(NeedsK, 4) == catalog.DEFAULT_GUIDANCE_CHANNELS + 1
+
+
+def test_list_models_lists_the_retrieval_heads_with_their_papers():
+    from groklst.models.catalog import list_models
+    rows = {r['name']: r for r in list_models('retrieval')}
+    assert set(rows) == {'MLPRetriever', 'PINNRetriever', 'DistillationRetriever',
+                         'RoutedRetriever', 'TransformerRetriever', 'CNN1dRetriever'}
+    assert 'Dai, Mao' in rows['DistillationRetriever']['paper']
+    assert '2504.07481' in rows['PINNRetriever']['paper']
+    assert all(r['scales'] == [] and r['params_x4'] is None for r in rows.values())

@@ -1,4 +1,5 @@
-"""AK-KD (Dai, Mao et al. 2025): GOC loss, alpha-sweep statistics, distillation, routing."""
+"""AK-KD (Dai, Mao et al. 2025; groklst.models.retrievers.kd): GOC loss, alpha-sweep statistics,
+distillation, routing, and its configs through groklst.apis."""
 import math
 
 import numpy as np
@@ -199,35 +200,3 @@ def test_teacher_then_goc_student_with_train_and_test_apis(tmp_path, retrieval_r
                    cfg_options={'model.teacher_checkpoint': ckpt[0]}, out=str(tmp_path / 'm.json'))
     assert 0 < metrics['MAE'] < 10  # K, humid-tropics test split after 40 iterations
     assert metrics['lst/n'] < 2000  # only the humid-tropics profiles of the test split
-
-
-def test_list_models_lists_the_retrieval_heads_with_their_papers():
-    from groklst.models.catalog import list_models
-    rows = {r['name']: r for r in list_models('retrieval')}
-    assert set(rows) == {'MLPRetriever', 'PINNRetriever', 'DistillationRetriever',
-                         'RoutedRetriever', 'TransformerRetriever', 'CNN1dRetriever'}
-    assert 'Dai, Mao' in rows['DistillationRetriever']['paper']
-    assert '2504.07481' in rows['PINNRetriever']['paper']
-    assert all(r['scales'] == [] and r['params_x4'] is None for r in rows.values())
-
-
-def test_regional_small_sets_hold_their_validation_out_of_the_n_labels(tmp_path, monkeypatch):
-    import functools
-
-    from groklst.models.retrievers.experiments import akkd
-    split = functools.partial(akkd.Split, cache_dir=str(tmp_path))
-    monkeypatch.setattr(akkd, 'Split', split)
-    full = split('train', ['lst'], profile_domain='humid_tropics', max_samples=50)
-    # fraction 0.2: 40 training + the last 10 of the same 50 labels as validation
-    settings = akkd.AKKDSettings(small_val_fraction=0.2)
-    tr, va, te = akkd.regional_sets('humid_tropics', 'lst', 50, settings)
-    assert (len(tr), len(va)) == (40, 10)
-    assert torch.equal(torch.cat([tr.x, va.x]), full.x)
-    assert torch.equal(torch.cat([tr.y, va.y]), full.y)
-    assert tr.norm == full.norm and len(te) > 100
-    # default: the whole regional val split selects the weights
-    tr0, va0, _ = akkd.regional_sets('humid_tropics', 'lst', 50, akkd.AKKDSettings())
-    assert torch.equal(tr0.x, full.x) and len(va0) > 50
-    with pytest.raises(ValueError, match='leaves no training sample of the 50'):
-        akkd.regional_sets('humid_tropics', 'lst', 50,
-                           akkd.AKKDSettings(small_val_fraction=1.0))

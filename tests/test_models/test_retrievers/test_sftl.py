@@ -1,4 +1,5 @@
-"""SFTL (Heidarian et al. 2025): tabular networks, fine-tuning presets, domains, split window."""
+"""SFTL (Heidarian et al. 2025; groklst.models.retrievers.sftl): feature names, fine-tuning
+presets, domains, split window, and its configs through groklst.apis."""
 import math
 
 import numpy as np
@@ -11,7 +12,6 @@ from groklst.models.retrievers.sftl import (build_sftl_retriever, finetune_prese
                                             fit_split_window, norm_stats_from_arrays,
                                             predict_lst, select_domain, sftl_features,
                                             split_window_lst, train_retriever)
-from groklst.models.retrievers.tabular_nets import TabularCNN1d, TabularTransformer
 from groklst.physics.algorithms.split_window import JM2014_COEFFICIENTS
 
 FEATURES = sftl_features()
@@ -23,30 +23,6 @@ def test_feature_names_per_sensor():
         'bt:B10', 'bt:B11', 'wvc', 'dbt:B10-B11']
     with pytest.raises(KeyError, match='no split-window pair'):
         sftl_features('modis_terra_tir')
-
-
-@pytest.mark.parametrize('net', [
-    TabularTransformer(5, 2, dim=8, depth=2, num_heads=2),
-    TabularCNN1d(5, 2, channels=(4, 6), kernel_size=3, hidden=8)])
-def test_tabular_nets_shapes_and_gradients(net):
-    torch.manual_seed(0)
-    z = torch.randn(7, 5)
-    out = net(z)
-    assert out.shape == (7, 2)
-    out.pow(2).sum().backward()
-    for name, p in net.named_parameters():
-        assert p.grad is not None and p.grad.abs().sum() > 0, name
-    with pytest.raises(ValueError, match=r'expects \(B, 5\)'):
-        net(torch.randn(7, 4))
-
-
-def test_tabular_net_argument_errors():
-    with pytest.raises(ValueError, match='divisible'):
-        TabularTransformer(5, 1, dim=10, num_heads=4)
-    with pytest.raises(ValueError, match='odd'):
-        TabularCNN1d(5, 1, kernel_size=4)
-    with pytest.raises(ValueError, match='positive'):
-        TabularCNN1d(5, 1, channels=(4, 0))
 
 
 def _stats():
@@ -175,24 +151,6 @@ def test_select_domain_bias_and_profile_exclusion(small_sim):
     assert not np.intersect1d(src['rows'], plain['rows']).size
     with pytest.raises(ValueError, match='not among the simulation bands'):
         select_domain(bt_bias={'B13': 1.0}, **kw)
-
-
-def test_experiment_runs_end_to_end(small_sim):
-    from groklst.models.retrievers.experiments.sftl import SFTLSettings, run_sftl
-    _, cache = small_sim
-    rows, text = run_sftl(SFTLSettings(n=3000, source_samples=400, target_samples=60,
-                                       target_val=20, pretrain_steps=20, ft_steps=10, seeds=[0],
-                                       archs=['dnn'], no_ablation=True, cache_dir=cache))
-    labels = {k[1] for k in rows if k[0] == 'DNN'}
-    assert labels == {'none (pre-trained on S)', 'Full', 'Head-only', 'Gradual', 'Adapter',
-                      'LoRA'}
-    assert ('Split-window, fitted on S', '-') in rows
-    assert ('LightGBM (A only)', 'direct') in rows and ('RandomForest (A only)', 'direct') in rows
-    for runs in rows.values():
-        for r in runs:
-            assert all(np.isfinite(r[s]['RMSE']) and r[s]['RMSE'] > 0
-                       for s in ('S_test', 'A_test', 'B_test'))
-    assert '| DNN | LoRA |' in text and 'Runtime:' in text
 
 
 def test_sftl_configs_source_lora_target_and_cross_domain_with_the_apis(tmp_path,
