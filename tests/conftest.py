@@ -4,12 +4,12 @@ import os
 import os.path as osp
 import subprocess
 import sys
-import time
 from typing import Dict, NamedTuple
 
 import pytest
 
 from tests.fixtures.paths import ROOT
+from tests.fixtures.tiny_configs import next_second
 
 # Keep the 2-core machine responsive and results reproducible.
 os.environ.setdefault('OMP_NUM_THREADS', '2')
@@ -40,12 +40,6 @@ def retrieval_runs(tmp_path, monkeypatch):
 
 
 # ----------------------------------------------------------------------------- tiny runs
-def next_second() -> None:
-    """Sleep into the next wall-clock second: MMEngine names a run (log folder, logger, message
-    hub) after its start second, so two runs in one process must not start in the same one."""
-    time.sleep(1.02 - time.time() % 1)
-
-
 @pytest.fixture(scope='session')
 def tiny_scene(tmp_path_factory):
     """A 128 x 128 synthetic GeoTIFF scene in the Landsat-8 demo layout, x2 and x4 LR, 32 px

@@ -80,12 +80,9 @@ def test_gradual_hook_drives_the_schedule_with_runner_iter():
     assert count_parameters(plain) == 113
 
 
-def test_gradual_unfreeze_hook_resolves_from_a_config_in_a_fresh_process():
-    """The Runner builds ``custom_hooks=[dict(type='GradualUnfreezeHook')]`` under
-    ``default_scope='groklst'``: the hook lives inside the HOOKS registry's locations
-    (``groklst.engine``), so nothing else has to be imported first."""
-    import subprocess
-    import sys
+def cli_commands(tmp, fixture):
+    # run by the session's ``cli`` fixture first, in a process that has imported nothing of
+    # groklst yet (see tests/conftest.py)
     code = (
         'import sys\n'
         'from mmengine.registry import HOOKS, DefaultScope\n'
@@ -93,7 +90,13 @@ def test_gradual_unfreeze_hook_resolves_from_a_config_in_a_fresh_process():
         "assert 'groklst.models' not in sys.modules\n"
         "hook = HOOKS.build(dict(type='GradualUnfreezeHook', groups=['head'], interval=3))\n"
         'print(type(hook).__module__, type(hook).__name__, hook.interval)\n')
-    res = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         timeout=300)
-    assert res.returncode == 0, res.stderr
-    assert res.stdout.split() == ['groklst.engine.hooks', 'GradualUnfreezeHook', '3']
+    return {'fresh': ['-c', code]}
+
+
+def test_gradual_unfreeze_hook_resolves_from_a_config_in_a_fresh_process(cli):
+    """The Runner builds ``custom_hooks=[dict(type='GradualUnfreezeHook')]`` under
+    ``default_scope='groklst'``: the hook lives inside the HOOKS registry's locations
+    (``groklst.engine``), so nothing else has to be imported first."""
+    code, out, err = cli[__name__]['fresh']
+    assert code == 0, err
+    assert out.split() == ['groklst.engine.hooks', 'GradualUnfreezeHook', '3']
