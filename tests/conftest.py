@@ -9,7 +9,7 @@ from typing import Dict, NamedTuple
 import pytest
 
 from tests.fixtures.paths import ROOT
-from tests.fixtures.tiny_configs import next_second
+from tests.fixtures.tiny_configs import next_second, unformatted_config
 
 # Keep the 2-core machine responsive and results reproducible.
 os.environ.setdefault('OMP_NUM_THREADS', '2')
@@ -23,18 +23,20 @@ def retrieval_runs(tmp_path, monkeypatch):
 
     ``train(config, work_dir, iters, cfg_options=None)`` trains ``iters`` iterations, validating
     and checkpointing at the last one (``cfg_options``: more dotted-key overrides);
-    ``test(config, checkpoint, work_dir, **kwargs)`` returns the metrics dict.
+    ``test(config, checkpoint, work_dir, **kwargs)`` returns the metrics dict. The configs are
+    read with ``unformatted_config`` (the same runs, without yapf re-formatting their text).
     """
     from groklst.apis import runner
     monkeypatch.chdir(tmp_path)
 
     def train(config, work_dir, iters, cfg_options=None):
-        return runner.train(config, work_dir=str(work_dir), cfg_options={
+        return runner.train(unformatted_config(config), work_dir=str(work_dir), cfg_options={
             'train_cfg.max_iters': iters, 'train_cfg.val_interval': iters,
             'default_hooks.checkpoint.interval': iters, **(cfg_options or {})})
 
     def test(config, checkpoint, work_dir, **kwargs):
-        return runner.test(config, checkpoint, work_dir=str(work_dir), **kwargs)
+        return runner.test(unformatted_config(config), checkpoint, work_dir=str(work_dir),
+                           **kwargs)
 
     return train, test, osp.join(ROOT, 'configs', 'retrieval')
 
@@ -71,10 +73,11 @@ def tiny_run(tiny_scene, tmp_path_factory):
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        runner.train(config, work_dir=work, cfg_options={'train_cfg.max_iters': 30})
+        runner.train(unformatted_config(config), work_dir=work,
+                     cfg_options={'train_cfg.max_iters': 30})
         assert osp.isfile(osp.join(work, 'last_checkpoint'))
         next_second()
-        runner.train(config, work_dir=work, resume=True)  # a restart: on to 60
+        runner.train(unformatted_config(config), work_dir=work, resume=True)  # restart: to 60
     finally:
         torch.set_num_threads(threads)
     best = glob.glob(osp.join(work, 'best_RMSE_iter_*.pth'))

@@ -16,7 +16,7 @@ from mmengine.config import Config
 
 from groklst.apis import runner
 from tests.fixtures.paths import ROOT
-from tests.fixtures.tiny_configs import next_second
+from tests.fixtures.tiny_configs import next_second, unformatted_config
 
 EDSR = osp.join(ROOT, 'configs/sisr/edsr/edsr_x4_1xb4-800it_landsat8-demo.py')
 
@@ -87,7 +87,7 @@ def test_api_test_runs_classic_config_without_checkpoint(tmp_path):
 def test_train_and_test_apis_on_retrieval_config(tmp_path, monkeypatch):
     from groklst.apis import runner
     monkeypatch.chdir(tmp_path)  # the simulation cache goes to tmp_path/data/simulated
-    cfg = osp.join(ROOT, 'configs/retrieval/mlp_l8-b10-singlechannel_sim.py')
+    cfg = unformatted_config(osp.join(ROOT, 'configs/retrieval/mlp_l8-b10-singlechannel_sim.py'))
     work = str(tmp_path / 'work')
     runner.train(cfg, work_dir=work, cfg_options={
         'train_cfg.max_iters': 40, 'train_cfg.val_interval': 40,
@@ -223,7 +223,7 @@ def test_resume_after_sigkill_continues_loss_curve(tiny_scene, tmp_path, workers
                                    persistent=bool(workers)))
     work_a, work_b = str(tmp_path / 'a'), str(tmp_path / 'b')
     with _in_process_run():
-        runner.train(cfg, work_dir=work_a)
+        runner.train(unformatted_config(cfg), work_dir=work_a)
     (losses_a,) = _scalars(work_a)
     assert sorted(losses_a) == list(range(1, 9))
     # different batches give different losses, so equal curves below mean equal data order
@@ -234,7 +234,7 @@ def test_resume_after_sigkill_continues_loss_curve(tiny_scene, tmp_path, workers
     # the kill is hard: the run must not have reached its end
     assert not osp.isfile(osp.join(work_b, 'iter_8.pth'))
     with _in_process_run():
-        runner.train(cfg, work_dir=work_b, resume=True)
+        runner.train(unformatted_config(cfg), work_dir=work_b, resume=True)
     runs = _scalars(work_b)
     resumed = runs[-1]
     assert sorted(resumed) == list(range(killed_at + 1, 9))
