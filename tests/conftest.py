@@ -1,3 +1,18 @@
+"""Session fixtures shared by the suite.
+
+Layout: ``tests/test_<package path>/test_<module>.py`` mirrors ``groklst/`` (the test of
+``groklst/models/backbones/gisr/dkn.py`` is ``tests/test_models/test_backbones/test_gisr/
+test_dkn.py``); ``tests/test_models/test_backbones/test_all_generators.py`` covers every
+registered generator from the one table ``small_settings.py``; ``tests/test_configs/`` checks
+``configs/``; ``tests/test_tools/`` holds the tests whose subject is a command line; shared
+inputs live in ``tests/fixtures/``.
+
+Runtime: a Python process that imports MMEngine's runner costs ~5 s of CPU (it imports
+transformers through peft), so the command lines of the whole session run in one subprocess
+(``cli``), the package is called in-process where the command line is not the subject, and one
+tiny trained run (``tiny_run``) serves every test that needs a training run or a checkpoint. Only
+what must have a process of its own gets one (the run killed by SIGKILL, torchrun's workers).
+"""
 import glob
 import json
 import os
@@ -157,7 +172,8 @@ def cli(request, tmp_path_factory) -> Dict[str, ModuleRuns]:
             return {'key': ['tools/x.py', '--arg', ...], ...}
 
     and reads the results as ``cli[__name__][key]`` (a :class:`CLIRun`), ``cli[__name__].tmp``
-    being that folder (a ``pathlib.Path``). Only the modules of this session's tests run their commands.
+    being that folder (a ``pathlib.Path``). Only the modules of this session's tests run their
+    commands.
     """
     modules = []
     for item in request.session.items:

@@ -1,5 +1,6 @@
-"""DKN and FDKN (Kim, Ponce and Ham, IJCV 2021): the deformable kernel filter by hand, the dense kernel
-network against the original's shift-and-stitch passes, residual weights summing to zero."""
+"""DKN and FDKN (Kim, Ponce and Ham, IJCV 2021): the deformable kernel filter by hand, the dense
+kernel network against the original's shift-and-stitch passes, residual weights summing to
+zero."""
 import pytest
 import torch
 import torch.nn as nn
