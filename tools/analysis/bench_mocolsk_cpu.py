@@ -6,18 +6,12 @@ Example::
         --hr-size 64 --batch 4 --scale 4 --iters 5
 """
 import argparse
-import os.path as osp
 import statistics
-import sys
-import time
 
 import torch
 
-try:
-    from groklst.models.backbones.mocolsk import MoCoLSKNet
-except ModuleNotFoundError:  # run from a checkout without `pip install -e .`
-    sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
-    from groklst.models.backbones.mocolsk import MoCoLSKNet
+from groklst.analysis.complexity import time_train_steps
+from groklst.models.backbones.mocolsk import MoCoLSKNet
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -56,26 +50,13 @@ def main(argv=None) -> None:
         base_dim=args.base_dim,
         num_stages=args.stages,
         n_resblocks=args.resblocks)
-    model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
     n_params = sum(p.numel() for p in model.parameters())
 
     lr_size = args.hr_size // args.scale
     lr = torch.randn(args.batch, 1, lr_size, lr_size)
     guidance = torch.randn(args.batch, args.guidance_channels, args.hr_size, args.hr_size)
     target = torch.randn(args.batch, 1, args.hr_size, args.hr_size)
-
-    def step() -> float:
-        start = time.perf_counter()
-        optimizer.zero_grad(set_to_none=True)
-        loss = torch.nn.functional.l1_loss(model(lr, guidance), target)
-        loss.backward()
-        optimizer.step()
-        return time.perf_counter() - start
-
-    for _ in range(args.warmup):
-        step()
-    times = [step() for _ in range(args.iters)]
+    times = time_train_steps(model, lr, guidance, target, iters=args.iters, warmup=args.warmup)
     print(f'config: base_dim={args.base_dim} stages={args.stages} resblocks={args.resblocks} '
           f'scale=x{args.scale} hr={args.hr_size} lr={lr_size} batch={args.batch} '
           f'threads={torch.get_num_threads()}')

@@ -22,8 +22,6 @@ Usage (from the repository root)::
     .venv/bin/python tools/retrieval/make_emissivity_table.py
 """
 
-from __future__ import annotations
-
 import argparse
 import csv
 import os
@@ -33,15 +31,11 @@ import time
 
 import numpy as np
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from groklst.physics.emissivity import (SPECTRUM_CLASSES,  # noqa: E402
-                                        band_emissivities,
+from groklst.physics.emissivity import (EMISSIVITY_CLASS_COLUMNS, emissivity_table,
                                         read_ecostress_library)
-from groklst.physics.srf import SENSORS, get_sensor  # noqa: E402
+from groklst.physics.srf import SENSORS, get_sensor
 
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_LIBRARY = osp.join(ROOT, '..', 'shared', 'data', 'emissivity',
                            'ecostress_tir')
 
@@ -57,35 +51,14 @@ def main(argv=None) -> int:
     t0 = time.time()
     spectra = read_ecostress_library(args.library)
     print(f'read {len(spectra)} spectra in {time.time() - t0:.1f} s')
-    classes = np.array([s.cls for s in spectra])
-    arrays = {
-        'names': np.array([s.name for s in spectra]),
-        'files': np.array([osp.basename(s.path) for s in spectra]),
-        'classes': classes,
-    }
-    rows = []
-    for name in args.sensors:
-        sensor = get_sensor(name)
-        emis = band_emissivities(spectra, sensor)
-        arrays[name] = emis.astype(np.float32)
-        arrays[f'{name}__bands'] = np.array(sensor.band_names)
-        for j, band in enumerate(sensor.band_names):
-            for cls in SPECTRUM_CLASSES:
-                vals = emis[classes == cls, j]
-                if vals.size == 0:
-                    continue
-                p5, p50, p95 = np.percentile(vals, [5, 50, 95])
-                rows.append([name, band, cls, vals.size,
-                             f'{vals.mean():.4f}', f'{vals.std():.4f}',
-                             f'{p5:.4f}', f'{p50:.4f}', f'{p95:.4f}'])
+    arrays, rows = emissivity_table(spectra, [get_sensor(n) for n in args.sensors])
     os.makedirs(args.out_dir, exist_ok=True)
     npz = osp.join(args.out_dir, 'emissivity_bands.npz')
     np.savez_compressed(npz, **arrays)
     csv_path = osp.join(args.out_dir, 'emissivity_classes.csv')
     with open(csv_path, 'w', newline='') as f:
         writer = csv.writer(f)
-        writer.writerow(['sensor', 'band', 'class', 'n', 'mean', 'std',
-                         'p05', 'median', 'p95'])
+        writer.writerow(EMISSIVITY_CLASS_COLUMNS)
         writer.writerows(rows)
     print(f'wrote {npz} and {csv_path} ({len(rows)} rows) in '
           f'{time.time() - t0:.1f} s')

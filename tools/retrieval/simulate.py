@@ -20,14 +20,9 @@ import argparse
 import os.path as osp
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from groklst.physics.srf import SENSORS  # noqa: E402
-from groklst.simulation import (PROFILE_DOMAINS,  # noqa: E402
-                                SimulationConfig, save_simulation, simulate)
-from groklst.simulation.simulator import NATURAL_CLASSES  # noqa: E402
+from groklst.physics.srf import SENSORS
+from groklst.simulation import PROFILE_DOMAINS, SimulationConfig, save_simulation, simulate
+from groklst.simulation.simulator import NATURAL_CLASSES
 
 
 def parse_args(argv=None):
