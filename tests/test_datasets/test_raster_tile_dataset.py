@@ -11,24 +11,9 @@ import rasterio
 
 from groklst.datasets.raster_tile_dataset import RasterTileDataset
 from groklst.datasets.transforms import LoadLSTSample
-from tests.fixtures.make_scene_fixture import make_scene_fixture, rewrite_raster
-
-
-@pytest.fixture(scope='module')
-def scene(tmp_path_factory):
-    root = str(tmp_path_factory.mktemp('scene'))
-    info = make_scene_fixture(root)
-    return root, info
-
-
-def _dataset(root, split='train', scale=4, pipeline=(), **kw):
-    return RasterTileDataset(data_root=root, split=split, scale=scale, pipeline=list(pipeline),
-                             **kw)
-
-
-def block_mean(a, s):
-    c, h, w = a.shape
-    return a.reshape(c, h // s, s, w // s, s).mean(axis=(2, 4))
+from tests.fixtures.make_scene_fixture import make_scene_fixture, np_block_mean as block_mean
+from tests.fixtures.make_scene_fixture import rewrite_raster
+from tests.fixtures.make_scene_fixture import raster_dataset as _dataset
 
 
 def test_splits_are_spatially_disjoint(scene):

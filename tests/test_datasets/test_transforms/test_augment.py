@@ -4,26 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from groklst.datasets.raster_tile_dataset import RasterTileDataset
 from groklst.datasets.transforms import PadBands, PairedRandomCrop, RandomBandDrop
-from tests.fixtures.make_scene_fixture import BANDS, make_scene_fixture
-
-
-@pytest.fixture(scope='module')
-def scene(tmp_path_factory):
-    root = str(tmp_path_factory.mktemp('scene'))
-    info = make_scene_fixture(root)
-    return root, info
-
-
-def _dataset(root, split='train', scale=4, pipeline=(), **kw):
-    return RasterTileDataset(data_root=root, split=split, scale=scale, pipeline=list(pipeline),
-                             **kw)
-
-
-def block_mean(a, s):
-    c, h, w = a.shape
-    return a.reshape(c, h // s, s, w // s, s).mean(axis=(2, 4))
+from tests.fixtures.make_scene_fixture import BANDS, np_block_mean as block_mean
+from tests.fixtures.make_scene_fixture import raster_dataset as _dataset
 
 
 def test_crop_and_flip_keep_alignment(scene):

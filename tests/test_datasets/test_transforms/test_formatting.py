@@ -1,21 +1,7 @@
 """PackLSTInputs (groklst.datasets.transforms.formatting): the inputs and data-sample contract
 the data preprocessor and the Downscaler rely on."""
-import pytest
 
-from groklst.datasets.raster_tile_dataset import RasterTileDataset
-from tests.fixtures.make_scene_fixture import make_scene_fixture
-
-
-@pytest.fixture(scope='module')
-def scene(tmp_path_factory):
-    root = str(tmp_path_factory.mktemp('scene'))
-    info = make_scene_fixture(root)
-    return root, info
-
-
-def _dataset(root, split='train', scale=4, pipeline=(), **kw):
-    return RasterTileDataset(data_root=root, split=split, scale=scale, pipeline=list(pipeline),
-                             **kw)
+from tests.fixtures.make_scene_fixture import raster_dataset as _dataset
 
 
 def test_pack_outputs_contract(scene):

@@ -7,9 +7,9 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from groklst.datasets.raster_tile_dataset import RasterTileDataset
 from groklst.datasets.transforms import LoadLSTSample, NormalizeGuidance
-from tests.fixtures.make_scene_fixture import BANDS, make_scene_fixture
+from tests.fixtures.make_scene_fixture import BANDS
+from tests.fixtures.make_scene_fixture import raster_dataset as _dataset
 
 
 def test_npz_samples_load(tmp_path):
@@ -25,18 +25,6 @@ def test_npz_samples_load(tmp_path):
     assert r['gt_lst'].shape == (1, 8, 8) and r['guidance'].shape == (2, 8, 8)
     np.testing.assert_array_equal(r['guidance'][:, 0, 0], [0, 1])
     assert r['gt_mask'].all() and r['lr_mask'].all()
-
-
-@pytest.fixture(scope='module')
-def scene(tmp_path_factory):
-    root = str(tmp_path_factory.mktemp('scene'))
-    info = make_scene_fixture(root)
-    return root, info
-
-
-def _dataset(root, split='train', scale=4, pipeline=(), **kw):
-    return RasterTileDataset(data_root=root, split=split, scale=scale, pipeline=list(pipeline),
-                             **kw)
 
 
 def test_normalize_guidance_uses_train_stats(scene):
