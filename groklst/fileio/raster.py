@@ -823,7 +823,7 @@ class WindowedRasterWriter:
         e.g. for a preview, before :meth:`commit`); returns ``tmp_path``."""
         if self._finished:
             return self.tmp_path
-        try:
+        with self._aborting():
             for i in range(self.profile['count']):
                 if self.descriptions is not None and self.descriptions[i] is not None:
                     self._dst.set_band_description(i + 1, self.descriptions[i])
@@ -837,9 +837,6 @@ class WindowedRasterWriter:
                                      BIGTIFF='IF_SAFER',
                                      OVERVIEWS='AUTO' if self.overviews else 'NONE')
                 _remove_temporary(self._raw_path)
-        except BaseException:
-            self.abort()
-            raise
         self._finished = True
         return self.tmp_path
 
@@ -848,13 +845,19 @@ class WindowedRasterWriter:
         if self._done:
             return self.path
         self.finish()
-        try:
+        with self._aborting():
             os.replace(self.tmp_path, self.path)
+        self._done = True
+        return self.path
+
+    @contextmanager
+    def _aborting(self) -> Iterator[None]:
+        """Abort (remove the temporary files) when the block raises."""
+        try:
+            yield
         except BaseException:
             self.abort()
             raise
-        self._done = True
-        return self.path
 
     def abort(self) -> None:
         """Close and remove the temporary files; the destination is left as it was."""
