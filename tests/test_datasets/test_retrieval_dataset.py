@@ -8,22 +8,14 @@ import numpy as np
 import pytest
 import torch
 
-from groklst.datasets.retrieval_dataset import (RetrievalDataset, load_or_simulate,
-                                                parse_feature, simulation_cache_path)
-
-SIM = dict(sensor='landsat8_tirs', n_samples=3000, seed=3)
-INPUTS = ['bt:0', 'wvc', 'lse:0', 'view_angle']
+from groklst.datasets.retrieval_dataset import (load_or_simulate, parse_feature,
+                                                simulation_cache_path)
+from tests.fixtures.small_inputs import SIM, sim_dataset as _ds
 
 
 @pytest.fixture(scope='module')
 def cache(tmp_path_factory):
     return str(tmp_path_factory.mktemp('sim'))
-
-
-def _ds(cache, **kw):
-    args = dict(simulation=SIM, inputs=INPUTS, targets=['lst'], cache_dir=cache)
-    args.update(kw)
-    return RetrievalDataset(**args)
 
 
 def test_simulation_is_cached_once(cache):

@@ -9,16 +9,7 @@ from groklst.models.classic.dms import DMS
 from groklst.models.classic.tsharp import TsHARP
 from groklst.models.layers.resample import block_mean
 from groklst.structures import LSTDataSample
-
-S = 4
-
-
-def scene(seed: int = 0, h: int = 8, w: int = 8, k: int = 3):
-    """Guidance (1, k+1, S·h, S·w): k reflectance-like bands then NDVI in [0.05, 0.85] (last)."""
-    gen = torch.Generator().manual_seed(seed)
-    ndvi = 0.05 + 0.8 * torch.rand(1, 1, S * h, S * w, generator=gen, dtype=torch.float64)
-    refl = 0.05 + 0.3 * torch.rand(1, k, S * h, S * w, generator=gen, dtype=torch.float64)
-    return torch.cat([refl, ndvi], 1), ndvi
+from tests.fixtures.small_inputs import S, sharpener_scene as scene
 
 
 def test_masked_lr_pixels_are_ignored_and_nan_safe():

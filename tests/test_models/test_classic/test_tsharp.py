@@ -7,16 +7,7 @@ import torch.nn.functional as F
 
 from groklst.models.classic.tsharp import TsHARP, block_cv, fractional_cover, select_homogeneous
 from groklst.models.layers.resample import block_mean, interpolate_lr
-
-S = 4
-
-
-def scene(seed: int = 0, h: int = 8, w: int = 8, k: int = 3):
-    """Guidance (1, k+1, S·h, S·w): k reflectance-like bands then NDVI in [0.05, 0.85] (last)."""
-    gen = torch.Generator().manual_seed(seed)
-    ndvi = 0.05 + 0.8 * torch.rand(1, 1, S * h, S * w, generator=gen, dtype=torch.float64)
-    refl = 0.05 + 0.3 * torch.rand(1, k, S * h, S * w, generator=gen, dtype=torch.float64)
-    return torch.cat([refl, ndvi], 1), ndvi
+from tests.fixtures.small_inputs import S, sharpener_scene as scene
 
 
 def test_block_helpers_hand_values():

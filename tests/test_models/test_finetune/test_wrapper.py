@@ -8,23 +8,7 @@ import torch.nn as nn
 from groklst.models.finetune.strategies import apply_finetune, count_parameters
 from groklst.models.finetune.wrapper import FinetuneModel
 from groklst.models.retrievers.mlp_retriever import MLPRetriever
-
-
-class Tiny(nn.Module):
-    """body.0: 3*5+5 = 20, body.2: 5*4+4 = 24, head: 4*2+2 = 10 parameters (54)."""
-
-    def __init__(self):
-        super().__init__()
-        self.body = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 4), nn.ReLU())
-        self.head = nn.Linear(4, 2)
-
-    def forward(self, x):
-        return self.head(self.body(x))
-
-
-def _tiny(seed=0):
-    torch.manual_seed(seed)
-    return Tiny()
+from tests.fixtures.small_inputs import tiny as _tiny
 
 
 # -- wrapper -----------------------------------------------------------------------------------

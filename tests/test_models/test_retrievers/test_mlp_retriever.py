@@ -3,26 +3,16 @@ training statistics, gradients, through the retrieval data preprocessor."""
 import pytest
 import torch
 
-from groklst.datasets.retrieval_dataset import RetrievalDataset
 from groklst.models.retrievers.base_retriever import RetrievalDataPreprocessor
 from groklst.models.retrievers.mlp_retriever import MLPRetriever
 
 
-SIM = dict(sensor='landsat8_tirs', n_samples=3000, seed=3)
-
-
-INPUTS = ['bt:0', 'wvc', 'lse:0', 'view_angle']
+from tests.fixtures.small_inputs import INPUTS, SIM, sim_dataset as _ds
 
 
 @pytest.fixture(scope='module')
 def cache(tmp_path_factory):
     return str(tmp_path_factory.mktemp('sim'))
-
-
-def _ds(cache, **kw):
-    args = dict(simulation=SIM, inputs=INPUTS, targets=['lst'], cache_dir=cache)
-    args.update(kw)
-    return RetrievalDataset(**args)
 
 
 def test_mlp_retriever_modes_and_normalization(cache):

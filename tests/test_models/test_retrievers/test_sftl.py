@@ -117,14 +117,6 @@ def test_train_retriever_learns_and_steps_the_gradual_schedule():
         train_retriever(m, (xt, yt), (xt, yt), steps=0, batch=8, lr=1e-3, seed=0)
 
 
-@pytest.fixture(scope='module')
-def small_sim(tmp_path_factory):
-    cache = str(tmp_path_factory.mktemp('sim'))
-    cfg = dict(sensor='gf5_vimi_tir', n_samples=3000, seed=0,
-               surface_classes=('manmade', 'npv', 'rock', 'soil', 'vegetation', 'water'))
-    return cfg, cache
-
-
 def test_select_domain_bias_and_profile_exclusion(small_sim):
     from groklst.datasets.retrieval_dataset import load_or_simulate
     from groklst.physics.atmosphere import load_lut

@@ -1,19 +1,10 @@
 """The SFTL experiment (groklst.models.retrievers.experiments.sftl) end to end on a small
 simulation."""
 import numpy as np
-import pytest
 
 from groklst.models.retrievers.sftl import sftl_features
 
 FEATURES = sftl_features()
-
-
-@pytest.fixture(scope='module')
-def small_sim(tmp_path_factory):
-    cache = str(tmp_path_factory.mktemp('sim'))
-    cfg = dict(sensor='gf5_vimi_tir', n_samples=3000, seed=0,
-               surface_classes=('manmade', 'npv', 'rock', 'soil', 'vegetation', 'water'))
-    return cfg, cache
 
 
 def test_experiment_runs_end_to_end(small_sim):
