@@ -372,10 +372,12 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
     if reference_path is not None:
         ref_meta = _meta(reference_path)
         if (ref_meta['height'], ref_meta['width']) != (hg, wg) or \
-                not ref_meta['transform'].almost_equals(g0['transform']):
+                not ref_meta['transform'].almost_equals(g0['transform']) or \
+                None not in (ref_meta['crs'], g0['crs']) and ref_meta['crs'] != g0['crs']:
             raise SceneCheckError(f'{reference_path}: expected the guidance grid '
-                                  f'({hg} x {wg} px), found '
-                                  f'{ref_meta["height"]} x {ref_meta["width"]} px')
+                                  f'({hg} x {wg} px, {g0["crs"]}), found '
+                                  f'{ref_meta["height"]} x {ref_meta["width"]} px, '
+                                  f'{ref_meta["crs"]}')
 
     directory = os.path.dirname(os.path.abspath(out_path))
     tmp_png = None

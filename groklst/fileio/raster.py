@@ -562,9 +562,12 @@ def gdal_cache_limit(megabytes: int = DEFAULT_GDAL_CACHE_MB) -> Iterator[None]:
         yield
 
 
-def _lattice_offset(file_transform: Affine, grid: RasterGrid, path: str) -> tuple[int, int]:
+def _lattice_offset(file_grid: RasterGrid, grid: RasterGrid, path: str) -> tuple[int, int]:
     """(row, col) of the grid's pixel (0, 0) on the file's pixel lattice, whole pixels."""
-    t = file_transform
+    if file_grid.crs is not None and grid.crs is not None and file_grid.crs != grid.crs:
+        raise ValueError(f'{path}: CRS {file_grid.crs.to_string()} differs from the target '
+                         f"grid's {grid.crs.to_string()}; expected the same CRS")
+    t = file_grid.transform
     if t.almost_equals(grid.transform):
         return 0, 0
     if not (math.isclose(t.a, grid.transform.a, rel_tol=1e-9)
@@ -606,7 +609,8 @@ class GridReader:
 
     Raises:
         FileNotFoundError, ValueError: as :func:`raster_info`; an unknown mode; files of
-            different grids; in ``'same'`` mode, files not on the grid's lattice.
+            different grids; in ``'same'`` mode, files not on the grid's lattice or in another
+            CRS.
     """
 
     def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike], grid: RasterGrid,
@@ -627,7 +631,7 @@ class GridReader:
         self.path, self.grid, self.mode = self.paths[0], grid, mode
         self.dtype = np.dtype(dtype)
         self.nodata = infos[0]['nodata']
-        self.offset = _lattice_offset(g0.transform, grid, self.path) if mode == 'same' \
+        self.offset = _lattice_offset(g0, grid, self.path) if mode == 'same' \
             else (0, 0)
         self._file_shape = g0.shape
         self._sources, self._datasets = [], []

@@ -41,7 +41,8 @@ def test_sparse_scene_one_run_and_the_table(tmp_path):
     assert os.path.getmtime(paths['lr']) == mtime
     row = run_scene('bicubic', MIN_SIZE, str(tmp_path), deep_tiles=2)
     assert row['tiles'] == row['computed'] == 9 and row['hr_px'] == 512 * 512
-    assert row['peak_mb'] >= row['setup_mb'] > 0
+    # the kernel updates the high-water mark (ru_maxrss) lazily: it may trail VmRSS a little
+    assert row['peak_mb'] >= 0.98 * row['setup_mb'] and row['setup_mb'] > 100
     assert sorted(os.listdir(tmp_path / '512')) == ['guidance.tif', 'lr.tif', 'lr_patches.tif']
     with pytest.raises(ValueError, match='unknown model'):
         run_scene('edsr', MIN_SIZE, str(tmp_path))
