@@ -2,8 +2,11 @@
 
 A scene is cut into tiles of ``tile`` HR pixels on the HR grid (the matching LR windows are
 ``tile / s`` LR pixels), tiles go through the model ``batch`` at a time, and the predictions are
-blended into one HR map with a separable raised-cosine weight window. Only one batch of tiles
-exists at a time, so memory is bounded by ``tile² · batch`` (plus the (H, W) accumulators).
+blended into one HR map with a separable raised-cosine weight window. The engine
+(:mod:`groklst.apis.tiling`) reads its inputs and writes its output by windows: besides one batch
+of tiles it holds one band of tile rows of a column chunk, so its memory does not grow with the
+scene (:func:`downscale_scene` itself takes and returns whole arrays; the GeoTIFF path,
+:func:`groklst.apis.downscale_geotiff`, never holds a whole scene).
 
 Weight window (one axis; the 2-D window is the outer product). With overlap ``O`` between
 neighbouring tiles, a tile gives weight 0 to its outer ``m = O // 4`` pixels next to an inner
@@ -24,18 +27,25 @@ the config's ``NormalizeGuidance`` statistics, and after blending the output is 
 s × s HR block of every invalid LR pixel and (for guided models) at every invalid guidance
 pixel.
 
+Per-scene sharpeners with a scene-level fit (TsHARP, DisTrad, DMS's global model) are fitted
+once on the scene (all valid LR pixels, or a seeded random sample of ``fit_samples`` of them,
+:mod:`groklst.apis.scene_fit`) and every tile is sharpened with that fit; sharpeners without one
+(PixTransform-fit) fit every tile on its own.
+
 Model: Dai et al., "GrokLST: Towards High-Resolution Benchmark and Toolkit for Land Surface
 Temperature Downscaling", IEEE TGRS 2025 (MoCoLSK-Net and the benchmark); any groklst
 downscaler (``Downscaler`` or a ``PerSceneSharpener``) works.
 """
 from __future__ import annotations
 
-import itertools
 import os
-from typing import Iterator, List, Optional, Tuple
+from typing import Optional, Sequence
 
 import numpy as np
-import torch
+
+from .scene_fit import DEFAULT_FIT_SAMPLES
+from .tiling import (DEFAULT_CHUNK_WIDTH, blend_weights_1d, check_tiling, downscale_windows,
+                     tile_starts)
 
 __all__ = ['init_downscaler', 'downscale_scene', 'model_scene_info', 'tile_starts',
            'blend_weights_1d']
@@ -145,57 +155,6 @@ def model_scene_info(model) -> dict:
     return info
 
 
-def tile_starts(size: int, tile: int, stride: int) -> List[int]:
-    """Start offsets of tiles of length ``tile`` every ``stride`` covering ``[0, size)``.
-
-    The last tile is flush with the end (its overlap with the previous one may exceed
-    ``tile − stride``); ``size <= tile`` gives one tile at 0.
-    """
-    if size <= tile:
-        return [0]
-    starts = list(range(0, size - tile + 1, stride))
-    if starts[-1] != size - tile:
-        starts.append(size - tile)
-    return starts
-
-
-def blend_weights_1d(length: int, overlap: int, ramp_start: bool, ramp_end: bool) -> np.ndarray:
-    """Blending weights (length,) of one tile axis (see the module docstring).
-
-    Args:
-        length: tile length in HR pixels.
-        overlap: overlap O with the neighbouring tiles, HR pixels.
-        ramp_start / ramp_end: whether a neighbour lies before / after the tile (no ramp at a
-            scene border).
-
-    Returns:
-        float64 weights in [0, 1]: 0 over the outer ``O // 4`` pixels, raised cosine over the
-        next ``O − 2·(O // 4)``, 1 elsewhere.
-    """
-    w = np.ones(length)
-    if overlap <= 0:
-        return w
-    margin = overlap // 4
-    width = overlap - 2 * margin
-    d = np.arange(length, dtype=np.float64)
-
-    def rise(dist):
-        t = np.clip((dist + 0.5 - margin) / width, 0.0, 1.0)
-        return 0.5 - 0.5 * np.cos(np.pi * t)
-
-    if ramp_start:
-        w *= rise(d)
-    if ramp_end:
-        w *= rise(length - 1 - d)
-    return w
-
-
-def _model_device(model) -> torch.device:
-    for t in itertools.chain(model.parameters(), model.buffers()):
-        return t.device
-    return torch.device('cpu')
-
-
 def _check_arrays(lr_lst, guidance, scale: int, info: dict):
     lr = np.asarray(lr_lst)
     if lr.ndim == 3 and lr.shape[0] == 1:
@@ -224,16 +183,14 @@ def _check_arrays(lr_lst, guidance, scale: int, info: dict):
     return lr.astype(np.float32, copy=False), g.astype(np.float32, copy=False)
 
 
-def _iter_tiles(hr_h, hr_w, tile_h, tile_w, stride_h, stride_w) -> Iterator[Tuple[int, int]]:
-    for r in tile_starts(hr_h, tile_h, stride_h):
-        for c in tile_starts(hr_w, tile_w, stride_w):
-            yield r, c
-
-
 def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
                     tile: int = 256, overlap: int = 32, batch: int = 4,
-                    progress: bool = True) -> np.ndarray:
-    """Downscale a whole LR LST scene onto the HR grid by tiled, overlap-blended inference.
+                    progress: bool = True, guidance_bands: Optional[Sequence[str]] = None,
+                    fit_samples: int = DEFAULT_FIT_SAMPLES, fit_seed: int = 0,
+                    chunk_width: int = DEFAULT_CHUNK_WIDTH) -> np.ndarray:
+    """Downscale a whole LR LST scene held in memory onto the HR grid by tiled, overlap-blended
+    inference (the engine of :func:`groklst.apis.tiling.downscale_windows`, which
+    :func:`groklst.apis.downscale_geotiff` runs on windows of GeoTIFFs).
 
     Args:
         model: a groklst downscaler (``Downscaler`` or ``PerSceneSharpener``), ideally from
@@ -248,6 +205,14 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
             ``0 <= 2·overlap <= tile``.
         batch: tiles per forward pass (memory ∝ tile² · batch).
         progress: show a tqdm progress bar.
+        guidance_bands: names of the guidance bands in channel order, if known; checked
+            against the model's (case-insensitive) and used by sharpeners that look bands up by
+            name.
+        fit_samples, fit_seed: per-scene sharpeners with a scene-level fit (TsHARP, DisTrad,
+            DMS) fit it on all valid LR pixels when there are at most ``fit_samples``, else on
+            a random sample of ``fit_samples`` of them drawn with ``fit_seed``
+            (:mod:`groklst.apis.scene_fit`); then every tile is sharpened with that fit.
+        chunk_width: HR width of the column chunks of the tiling engine (memory only).
 
     Returns:
         (s·h, s·w) float32 HR LST in K, NaN over the s × s block of every invalid LR pixel, at
@@ -255,94 +220,41 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
 
     Raises:
         ValueError: shapes (LR not 2-D, guidance not (K, s·h, s·w), wrong K for the model),
-            ``tile`` / ``overlap`` / ``batch`` out of range.
+            ``tile`` / ``overlap`` / ``batch`` out of range, ``guidance_bands`` of another
+            length or order than the model's.
     """
-    from tqdm import tqdm
-
-    from groklst.datasets.transforms.loading import fill_invalid
-    from groklst.structures import LSTDataSample
-
     info = model_scene_info(model)
     s = info['scale']
-    if int(tile) != tile or tile <= 0 or tile % s:
-        raise ValueError(f'tile must be a positive multiple of the scale factor {s}, got {tile}')
-    if int(overlap) != overlap or overlap < 0 or overlap % s or 2 * overlap > tile:
-        raise ValueError(f'overlap must be a multiple of {s} in [0, tile/2 = {tile // 2}], '
-                         f'got {overlap}')
-    if int(batch) != batch or batch < 1:
-        raise ValueError(f'batch must be a positive int, got {batch}')
+    check_tiling(tile, overlap, batch, s)
     lr, g = _check_arrays(lr_lst, guidance, s, info)
     use_g = g if info['uses_guidance'] else None
-    h, w = lr.shape
-    hr_h, hr_w = h * s, w * s
-    lo, hi = info['valid_range']
-    with np.errstate(invalid='ignore'):
-        lr_valid = np.isfinite(lr) & (lr >= lo) & (lr <= hi)
-    g_valid = np.isfinite(use_g).all(axis=0) if use_g is not None else None
+    names = None
+    if use_g is not None and guidance_bands is not None:
+        names = [str(b) for b in guidance_bands]
+        if len(names) != g.shape[0]:
+            raise ValueError(f'guidance_bands names {len(names)} bands {names}; the guidance '
+                             f'has {g.shape[0]}')
+        if info['guidance_bands'] and [b.lower() for b in names] != \
+                [b.lower() for b in info['guidance_bands']]:
+            raise ValueError(f'guidance band order: the model was trained with bands '
+                             f'{list(info["guidance_bands"])} in this order; guidance_bands '
+                             f'are {names}')
+    if use_g is not None and info['guidance_bands']:
+        names = list(info['guidance_bands'])
+    out = np.full((lr.shape[0] * s, lr.shape[1] * s), np.nan, np.float32)
 
-    tile_h, tile_w = min(tile, hr_h), min(tile, hr_w)
-    stride = tile - overlap
-    acc = np.zeros((hr_h, hr_w), np.float32)
-    wsum = np.zeros((hr_h, hr_w), np.float32)
-    n_tiles = len(tile_starts(hr_h, tile_h, stride)) * len(tile_starts(hr_w, tile_w, stride))
-    device = _model_device(model)
-    was_training = model.training
-    model.eval()
+    def read_lr(r0, r1, c0, c1):
+        return lr[r0:r1, c0:c1]
 
-    def run(items):
-        lrs, gs, samples = [], [], []
-        for r, c in items:
-            lr_t = lr[None, r // s:(r + tile_h) // s, c // s:(c + tile_w) // s]
-            m_t = lr_valid[None, r // s:(r + tile_h) // s, c // s:(c + tile_w) // s]
-            lrs.append(fill_invalid(lr_t, m_t))
-            sample = LSTDataSample()
-            sample.lr_mask = torch.from_numpy(m_t.copy()).to(device)
-            samples.append(sample)
-            if use_g is not None:
-                g_t = use_g[:, r:r + tile_h, c:c + tile_w]
-                g_t = fill_invalid(g_t, g_valid[None, r:r + tile_h, c:c + tile_w])
-                if info['normalize_guidance'] is not None:
-                    g_t = info['normalize_guidance'].transform(
-                        dict(guidance=g_t, guidance_bands=info['guidance_bands']))['guidance']
-                gs.append(g_t)
-        inputs = dict(lr=torch.from_numpy(np.stack(lrs)).to(device),
-                      guidance=torch.from_numpy(np.stack(gs)).to(device) if gs else None)
-        with torch.no_grad():
-            pred = model(inputs, samples, mode='tensor')
-        pred = pred.detach().float().cpu().numpy()[:, 0]
-        for (r, c), p in zip(items, pred):
-            wy = blend_weights_1d(tile_h, overlap, r > 0, r + tile_h < hr_h)
-            wx = blend_weights_1d(tile_w, overlap, c > 0, c + tile_w < hr_w)
-            wt = np.outer(wy, wx).astype(np.float32)
-            acc[r:r + tile_h, c:c + tile_w] += wt * p
-            wsum[r:r + tile_h, c:c + tile_w] += wt
+    def read_guidance(r0, r1, c0, c1, bands=None):
+        sub = use_g if bands is None else use_g[list(bands)]
+        return sub[:, r0:r1, c0:c1]
 
-    try:
-        pending = []
-        bar = tqdm(total=n_tiles, desc='downscaling tiles', unit='tile', disable=not progress)
-        for r, c in _iter_tiles(hr_h, hr_w, tile_h, tile_w, stride, stride):
-            lr_ok = lr_valid[r // s:(r + tile_h) // s, c // s:(c + tile_w) // s].any()
-            g_ok = g_valid is None or g_valid[r:r + tile_h, c:c + tile_w].any()
-            if lr_ok and g_ok:  # otherwise every HR pixel of the tile is no-data
-                pending.append((r, c))
-            else:
-                bar.update(1)
-            if len(pending) == batch:
-                run(pending)
-                bar.update(len(pending))
-                pending = []
-        if pending:
-            run(pending)
-            bar.update(len(pending))
-        bar.close()
-    finally:
-        model.train(was_training)
+    def write(r, c, block):
+        out[r:r + block.shape[0], c:c + block.shape[1]] = block
 
-    out = np.full((hr_h, hr_w), np.nan, np.float32)
-    np.divide(acc, wsum, out=out, where=wsum > 0)
-    invalid = np.repeat(np.repeat(~lr_valid, s, axis=0), s, axis=1)
-    if g_valid is not None:
-        invalid |= ~g_valid
-    out[invalid] = np.nan
+    downscale_windows(model, read_lr, read_guidance if use_g is not None else None, lr.shape,
+                      write, info, tile=tile, overlap=overlap, batch=batch, progress=progress,
+                      band_names=names, num_guidance_bands=None if use_g is None else g.shape[0],
+                      fit_samples=fit_samples, fit_seed=fit_seed, chunk_width=chunk_width)
     return out
-

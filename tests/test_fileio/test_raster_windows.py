@@ -1,10 +1,12 @@
 """Windowed raster processing of groklst.fileio.raster: windows, grown windows, rasters read on
-another grid (same / bilinear / average), atomic windowed writing."""
+another grid (same lattice, shifted or stacked / bilinear / average), atomic windowed writing
+(plain and Cloud-Optimized)."""
 import os
 
 import numpy as np
 import pytest
 from affine import Affine
+from rasterio.crs import CRS as rasterio_crs
 from rasterio.windows import Window
 
 from groklst.fileio.raster import (GridReader, RasterGrid, WindowedRasterWriter, grown_window,
@@ -109,4 +111,68 @@ def test_windowed_writer_is_atomic(tmp_path):
     with pytest.raises(ValueError, match=r'needs an array of shape \(1, 2, 2\)'):
         w.write(np.ones((1, 3, 2)), Window(0, 0, 2, 2))
     w.abort()
+    assert os.listdir(tmp_path) == ['lst.tif']
+
+
+def test_same_lattice_reads_shifted_grids_and_stacks_files(tmp_path):
+    """'same' on a grid shifted by whole pixels and larger than the files: file pixels where
+    they are, NaN elsewhere; bands of several files stacked; other lattices/CRS refused."""
+    a = np.arange(16, dtype=np.float32).reshape(1, 4, 4)
+    b = np.stack([a[0] + 100, a[0] + 200]).astype(np.int16)
+    write_raster(tmp_path / 'a.tif', a, CRS, T30)
+    write_raster(tmp_path / 'b.tif', b, CRS, T30, nodata=207, band_descriptions=['x', 'y'])
+    # grid pixel (0, 0) is file pixel (-1, 2): one row above the files, two columns inside
+    grid = RasterGrid(raster_info(tmp_path / 'a.tif')['grid'].crs,
+                      T30 * Affine.translation(2, -1), 6, 5)
+    with GridReader([str(tmp_path / 'a.tif'), str(tmp_path / 'b.tif')], grid, 'same',
+                    np.float32) as r:
+        assert r.count == 3 and r.descriptions == (None, 'x', 'y') and r.offset == (-1, 2)
+        got = r.read_bands(Window(0, 0, 5, 6))
+        assert got.dtype == np.float32 and got.shape == (3, 6, 5)
+        np.testing.assert_array_equal(got[0, 1:5, 0:2], a[0, :, 2:4])
+        assert np.isnan(got[:, 0]).all() and np.isnan(got[:, 5]).all()
+        assert np.isnan(got[:, :, 2:]).all()
+        assert np.isnan(got[2, 2, 1]) and got[2, 1, 0] == 202  # nodata 207 at file (1, 3)
+        np.testing.assert_array_equal(r.read_bands(Window(0, 1, 2, 4), [2, 0]),
+                                      got[[2, 0], 1:5, 0:2])
+        np.testing.assert_array_equal(r.read_decimated(2), got[0, ::2, ::2])
+        with pytest.raises(ValueError, match=r'band 3 outside 0\.\.2'):
+            r.read_bands(Window(0, 0, 2, 2), [3])
+    off = RasterGrid(grid.crs, T30 * Affine.translation(0.5, 0), 4, 4)
+    with pytest.raises(ValueError, match='not on a whole pixel'):
+        GridReader(str(tmp_path / 'a.tif'), off)
+    with pytest.raises(ValueError, match='CRS EPSG:32616 differs'):
+        GridReader(str(tmp_path / 'a.tif'), RasterGrid(rasterio_crs.from_epsg(32617), T30, 4, 4))
+    write_raster(tmp_path / 'c.tif', a[:, :3], CRS, T30)
+    with pytest.raises(ValueError, match='expected the grid of'):
+        GridReader([str(tmp_path / 'a.tif'), str(tmp_path / 'c.tif')], grid)
+
+
+def test_windowed_writer_finishes_a_cog(tmp_path):
+    """cog=True: windows in any order and size; finish() leaves a complete temporary file that
+    commit() moves into place as a tiled, LZW Cloud-Optimized GeoTIFF; abort leaves nothing."""
+    import rasterio
+    out = tmp_path / 'lst.tif'
+    data = np.random.default_rng(1).random((1, 300, 520)).astype(np.float32)
+    w = WindowedRasterWriter(out, 1, 300, 520, 'float32', CRS, T30, nodata=float('nan'),
+                             band_descriptions=['LST'], units='K', cog=True)
+    for win in reversed(list(iter_windows(300, 520, 100))):
+        r, c = win.row_off, win.col_off
+        w.write(data[:, r:r + win.height, c:c + win.width], win)
+    with pytest.raises(ValueError, match='outside the raster'):
+        w.write(np.ones((1, 2, 2)), Window(519, 0, 2, 2))
+    tmp = w.finish()
+    assert not out.exists() and os.path.isfile(tmp)
+    np.testing.assert_array_equal(read_raster(tmp)[0], data)
+    assert w.commit() == str(out) and os.listdir(tmp_path) == ['lst.tif']
+    with rasterio.open(out) as src:
+        assert src.tags(ns='IMAGE_STRUCTURE').get('LAYOUT') == 'COG'
+        assert src.compression.name == 'lzw' and src.block_shapes == [(256, 256)]
+        assert src.descriptions == ('LST',) and src.units == ('K',)
+    np.testing.assert_array_equal(read_raster(out)[0], data)
+    with pytest.raises(RuntimeError, match='boom'):
+        with WindowedRasterWriter(tmp_path / 'x.tif', 1, 4, 4, 'float32', CRS, T30,
+                                  cog=True) as w:
+            w.write(np.ones((1, 2, 2)), Window(0, 0, 2, 2))
+            raise RuntimeError('boom')
     assert os.listdir(tmp_path) == ['lst.tif']

@@ -4,8 +4,16 @@ Classical thermal sharpeners (TsHARP, DisTrad, the Data Mining Sharpener) and pe
 as the unsupervised PixTransform have no weights learned from a training split: they fit their
 regression on the scene (tile) they sharpen. They share the ``Downscaler``'s data interface and
 modes so that ``tools/test.py`` scores them like any model, without a checkpoint.
+
+Scene-level fit: a sharpener whose regression is global to a scene (TsHARP's and DisTrad's
+regression, DMS's global model) can be fitted once on a scene and applied tile by tile
+(:func:`groklst.apis.downscale_scene` does so): :meth:`PerSceneSharpener.scene_fit_bands` names
+the guidance bands the fit reads, :meth:`PerSceneSharpener.fit_scene` fits on LR pixels and
+their s × s guidance blocks (the whole scene or a bounded random sample of it), and inside
+``with model.scene_fit(state):`` every forward pass uses that fit instead of fitting its input.
 """
-from typing import Dict, List, Optional, Union
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -39,6 +47,7 @@ class PerSceneSharpener(BaseModel):
     """
 
     uses_guidance = True
+    _scene_state: Any = None
 
     def __init__(self, scale: int, guidance_channels: Optional[int] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
@@ -55,6 +64,48 @@ class PerSceneSharpener(BaseModel):
         """HR LST (B, 1, s·h, s·w) in K from LR LST (B, 1, h, w) in K, guidance (B, K, s·h, s·w)
         and the LR validity mask (B, 1, h, w) bool (None: all valid)."""
         raise NotImplementedError
+
+    def scene_fit_bands(self, num_bands: int,
+                        band_names: Optional[Sequence[str]] = None) -> Optional[List[int]]:
+        """Guidance channels (0-based, in the order :meth:`fit_scene` expects them) that the
+        scene-level fit reads, or None when the sharpener has no scene-level fit and fits every
+        input on its own (the default; e.g. PixTransform's per-image network).
+
+        Args:
+            num_bands: K, the guidance band count of the scene.
+            band_names: the scene's band names in channel order, when known.
+        """
+        return None
+
+    def fit_scene(self, lr: torch.Tensor, guidance: torch.Tensor,
+                  lr_mask: Optional[torch.Tensor] = None) -> Any:
+        """Fit the scene-level model on LR pixels and their guidance blocks.
+
+        Args:
+            lr: (1, 1, h, w) LR LST in K; a sample of n LR pixels is laid out as (1, 1, 1, n).
+            guidance: (1, F, s·h, s·w) the channels of :meth:`scene_fit_bands`, physical units
+                (a sample as (1, F, s, s·n): the s × s block of LR pixel i at columns
+                [i·s, (i + 1)·s)).
+            lr_mask: (1, 1, h, w) bool validity of the LR pixels, or None (all valid).
+
+        Returns:
+            An opaque fitted state for :meth:`scene_fit`.
+
+        Raises:
+            NotImplementedError: the sharpener has no scene-level fit.
+        """
+        raise NotImplementedError(f'{type(self).__name__} has no scene-level fit')
+
+    @contextmanager
+    def scene_fit(self, state: Any) -> Iterator['PerSceneSharpener']:
+        """Inside the ``with`` block, forward passes use the scene-level ``state`` (from
+        :meth:`fit_scene`; None: fit every input on its own)."""
+        previous = self._scene_state
+        self._scene_state = state
+        try:
+            yield self
+        finally:
+            self._scene_state = previous
 
     def forward(self, inputs: Dict[str, torch.Tensor],
                 data_samples: Optional[List[LSTDataSample]] = None,

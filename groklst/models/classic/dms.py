@@ -1,6 +1,6 @@
 """Data Mining Sharpener (DMS): regression trees from all guidance bands to LST."""
 import math
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -41,6 +41,10 @@ class DMS(BandNameSharpener):
 
     HR pixels with non-finite guidance get the LR LST of their block. Trees are fitted with a
     fixed ``random_state`` (reproducible outputs).
+
+    Scene-level fit (:meth:`fit_scene`, used by the scene tools): the global model of step 3 is
+    fitted once on the LR pixels of the whole scene (or a bounded random sample of them) and
+    used for every tile; the moving-window local models stay local to the tile being sharpened.
 
     Inputs: LR LST (B, 1, h, w) in K, guidance (B, K, s·h, s·w) in physical units (reflectance,
     indices; the pipeline must not normalize it, the CV needs the physical band means);
@@ -109,15 +113,53 @@ class DMS(BandNameSharpener):
         return BaggingRegressor(estimator=tree, n_estimators=self.n_estimators,
                                 random_state=self.random_state)
 
-    def _fit_predict(self, x_lr: np.ndarray, y_lr: np.ndarray, ok: np.ndarray, cv: np.ndarray,
-                     x_hr: np.ndarray, max_leaf_nodes: int) -> Optional[np.ndarray]:
-        """Fit on the homogeneous usable LR samples, predict the HR rows; None if too few."""
+    def _fit_model(self, x_lr: np.ndarray, y_lr: np.ndarray, ok: np.ndarray, cv: np.ndarray,
+                   max_leaf_nodes: int):
+        """Regressor fitted on the homogeneous usable LR samples; None if too few."""
         sel = select_homogeneous(torch.from_numpy(ok), torch.from_numpy(cv),
                                  self.sample_fraction, self.min_samples).numpy()
         if sel.sum() < self.min_samples:
             return None
-        reg = self._make_regressor(max_leaf_nodes).fit(x_lr[sel], y_lr[sel])
-        return reg.predict(x_hr)
+        return self._make_regressor(max_leaf_nodes).fit(x_lr[sel], y_lr[sel])
+
+    def _fit_predict(self, x_lr: np.ndarray, y_lr: np.ndarray, ok: np.ndarray, cv: np.ndarray,
+                     x_hr: np.ndarray, max_leaf_nodes: int) -> Optional[np.ndarray]:
+        """Fit on the homogeneous usable LR samples, predict the HR rows; None if too few."""
+        reg = self._fit_model(x_lr, y_lr, ok, cv, max_leaf_nodes)
+        return None if reg is None else reg.predict(x_hr)
+
+    @staticmethod
+    def _lr_samples(lr: np.ndarray, valid: np.ndarray, x_lr: np.ndarray):
+        """Usable LR samples: valid LR LST with finite aggregated guidance; (h, w) bool."""
+        return valid & np.isfinite(x_lr).all(-1) & np.isfinite(lr)
+
+    def scene_fit_bands(self, num_bands: int,
+                        band_names: Optional[Sequence[str]] = None) -> List[int]:
+        """Every guidance band (the trees use them all)."""
+        return list(range(num_bands))
+
+    def fit_scene(self, lr: torch.Tensor, guidance: torch.Tensor,
+                  lr_mask: Optional[torch.Tensor] = None) -> dict:
+        """Global model of a scene: LR (1, 1, h, w) in K, guidance (1, K, s·h, s·w), LR mask or
+        None. Returns ``{'model': fitted regressor or None, 'mean': mean usable LR LST}`` (the
+        mean replaces the model when there are fewer than ``min_samples`` samples).
+
+        Raises:
+            ValueError: not one scene.
+        """
+        if lr.shape[0] != 1 or guidance.shape[0] != 1:
+            raise ValueError(f'DMS.fit_scene expects one scene, got LR {tuple(lr.shape)} and '
+                             f'guidance {tuple(guidance.shape)}')
+        s = self.scale
+        g64 = guidance.detach().double()
+        x_lr = block_mean(g64, s)[0].permute(1, 2, 0).cpu().numpy()
+        cv = block_cv(g64, s).mean(dim=1)[0].cpu().numpy()
+        y = lr.detach().double()[0, 0].cpu().numpy()
+        ok = self._lr_samples(y, lr_validity(lr, lr_mask)[0, 0].cpu().numpy(), x_lr)
+        k = x_lr.shape[-1]
+        reg = self._fit_model(x_lr.reshape(-1, k), y.reshape(-1), ok.reshape(-1),
+                              cv.reshape(-1), self.max_leaf_nodes_global)
+        return dict(model=reg, mean=float(y[ok].mean()) if ok.any() else float('nan'))
 
     def _windows(self, h: int, w: int):
         """(cell, sampling window) LR slices of the moving-window local models."""
@@ -138,13 +180,21 @@ class DMS(BandNameSharpener):
         s = self.scale
         h, w = lr.shape
         k = x_lr.shape[-1]
-        ok = valid & np.isfinite(x_lr).all(-1) & np.isfinite(lr)
+        ok = self._lr_samples(lr, valid, x_lr)
         hr_finite = np.isfinite(g_hr).all(-1)
         g_hr = np.where(hr_finite[..., None], g_hr, 0.0)
-        glob = self._fit_predict(x_lr.reshape(-1, k), lr.reshape(-1), ok.reshape(-1),
-                                 cv.reshape(-1), g_hr.reshape(-1, k), self.max_leaf_nodes_global)
+        state = self._scene_state
+        if state is None:
+            glob = self._fit_predict(x_lr.reshape(-1, k), lr.reshape(-1), ok.reshape(-1),
+                                     cv.reshape(-1), g_hr.reshape(-1, k),
+                                     self.max_leaf_nodes_global)
+            mean = lr[ok].mean() if ok.any() else np.nan
+        else:  # the global model of the whole scene
+            glob = None if state['model'] is None else \
+                state['model'].predict(g_hr.reshape(-1, k))
+            mean = state['mean']
         if glob is None:  # too few samples: the scene mean (then the residual does the rest)
-            glob = np.full(h * s * w * s, lr[ok].mean() if ok.any() else np.nan)
+            glob = np.full(h * s * w * s, mean)
         glob = glob.reshape(h * s, w * s)
         if self.window_size <= 0:
             return glob

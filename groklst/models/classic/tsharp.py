@@ -150,8 +150,10 @@ class BandNameSharpener(PerSceneSharpener):
         finally:
             self._batch_bands = None
 
-    def band_index(self, band: Union[int, str], num_bands: int) -> int:
-        """Channel index of ``band`` (an index, or a name looked up in the band names).
+    def band_index(self, band: Union[int, str], num_bands: int,
+                   band_names: Optional[Sequence[str]] = None) -> int:
+        """Channel index of ``band`` (an index, or a name looked up in the band names:
+        ``guidance_bands``, else ``band_names``, else the data samples' metainfo).
 
         Raises:
             ValueError: index out of range; a name with no band names known (neither
@@ -162,7 +164,8 @@ class BandNameSharpener(PerSceneSharpener):
                 raise ValueError(f'{type(self).__name__}: band index {band} is out of range for '
                                  f'{num_bands} guidance bands')
             return band % num_bands
-        names = self.guidance_bands or self._batch_bands
+        names = self.guidance_bands or (list(band_names) if band_names else None) or \
+            self._batch_bands
         if names is None:
             raise ValueError(f"{type(self).__name__}: band '{band}' is given by name but the band "
                              'names are unknown: set guidance_bands or pass data samples with '
@@ -181,6 +184,10 @@ class NDVIRegressionSharpener(BandNameSharpener):
         LST_LR  ≈ Σ_j c_j · φ_j(NDVI_LR)       least squares on the selected valid LR pixels
         ΔT_LR   = LST_LR − Σ_j c_j · φ_j(NDVI_LR)        (residual; 0 on invalid LR pixels)
         LST_HR  = Σ_j c_j · φ_j(NDVI_HR) + upsample(ΔT_LR)
+
+    Scene-level fit (:meth:`fit_scene`, used by the scene tools): the coefficients c are fitted
+    once on the LR pixels of a whole scene (or a bounded random sample of them) and every tile
+    is sharpened with them, so a tiled scene equals the scene sharpened in one piece.
 
     Subclasses define the basis φ (:meth:`design`). Samples can be restricted to the most
     homogeneous LR pixels (lowest coefficient of variation of NDVI within the block). With fewer
@@ -235,14 +242,36 @@ class NDVIRegressionSharpener(BandNameSharpener):
             ValueError: finite NDVI values outside [-1, 1] (the guidance was normalized).
         """
         idx = self.band_index(self.ndvi_band, guidance.shape[1])
-        ndvi = guidance[:, idx:idx + 1].double()
+        return self._check_ndvi(guidance[:, idx:idx + 1].double(), f'channel {idx}')
+
+    def _check_ndvi(self, ndvi: torch.Tensor, where: str) -> torch.Tensor:
         finite = ndvi[torch.isfinite(ndvi)]
         if finite.numel() and (finite.min() < -1.001 or finite.max() > 1.001):
             raise ValueError(
-                f'{type(self).__name__}: NDVI band {self.ndvi_band!r} (channel {idx}) has values '
+                f'{type(self).__name__}: NDVI band {self.ndvi_band!r} ({where}) has values '
                 f'in [{float(finite.min()):.3g}, {float(finite.max()):.3g}], outside [-1, 1]: the '
                 'guidance looks normalized; leave NormalizeGuidance out of the test pipeline')
         return ndvi
+
+    def scene_fit_bands(self, num_bands: int,
+                        band_names: Optional[Sequence[str]] = None) -> List[int]:
+        """The NDVI channel: ``[index of ndvi_band]`` (raises as :meth:`band_index`)."""
+        return [self.band_index(self.ndvi_band, num_bands, band_names)]
+
+    def fit_scene(self, lr: torch.Tensor, guidance: torch.Tensor,
+                  lr_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Coefficients c (P,) float64 fitted on a scene: LR (1, 1, h, w) in K, guidance
+        (1, 1, s·h, s·w) = the NDVI band only (:meth:`scene_fit_bands`), LR mask or None.
+
+        Raises:
+            ValueError: NDVI outside [-1, 1] (normalized guidance); not one scene.
+        """
+        if lr.shape[0] != 1 or guidance.shape[:2] != (1, 1):
+            raise ValueError(f'{type(self).__name__}.fit_scene expects one scene (1, 1, h, w) '
+                             f'and its NDVI band (1, 1, s·h, s·w); got {tuple(lr.shape)} and '
+                             f'{tuple(guidance.shape)}')
+        ndvi = self._check_ndvi(guidance.double(), 'scene fit')
+        return self._fit(lr.double(), ndvi, lr_validity(lr, lr_mask))[0][0]
 
     def fit(self, lr: torch.Tensor, guidance: torch.Tensor,
             lr_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -276,7 +305,11 @@ class NDVIRegressionSharpener(BandNameSharpener):
         ndvi_hr = self.ndvi(guidance)
         lr64 = lr.double()
         valid = lr_validity(lr, lr_mask)
-        coefs, ndvi_lr = self._fit(lr64, ndvi_hr, valid)
+        if self._scene_state is None:
+            coefs, ndvi_lr = self._fit(lr64, ndvi_hr, valid)
+        else:  # fitted on the whole scene: the same coefficients for every tile
+            coefs = self._scene_state.to(lr64).expand(lr.shape[0], -1)
+            ndvi_lr = block_mean(ndvi_hr, self.scale)
         pred_lr = (self.design(ndvi_lr) * coefs[:, None, None, None]).sum(-1)
         pred_hr = (self.design(ndvi_hr) * coefs[:, None, None, None]).sum(-1)
         residual = lr64 - pred_lr
