@@ -79,7 +79,8 @@ class CoarseSceneDataset(BaseDataset):
     (NumPy's global generator, re-seeded per worker by MMEngine; works with ``DefaultSampler``
     and ``InfiniteSampler``, under DDP too). 'val' and 'test' are the held-out blocks
     (:func:`groklst.datasets.coarse_scenes.heldout_blocks`: ``val_fraction`` of the whole
-    ``val_block_size`` blocks of every scene, spatially disjoint from training), as
+    ``val_block_size`` blocks of every scene, at most ``val_max_blocks``, spatially disjoint
+    from training), as
     deterministic 'reconstruction' samples: checkpoints are selected at the coarse level,
     never on fine truth.
 
@@ -95,6 +96,8 @@ class CoarseSceneDataset(BaseDataset):
         samples_per_epoch: length of 'train'.
         val_fraction: share of held-out blocks per scene, [0, 1).
         val_block_size: side of a held-out block in coarse pixels (multiple of s; default P).
+        val_max_blocks: at most this many held-out blocks per scene (None: no limit), so that
+            validation stays short on large scenes.
         seed: seed of the held-out blocks and of the validation LR′ of random degradations.
         valid_range: (min, max) K of a valid LST pixel.
         use_guidance: read the guidance (guided models); False for single-image models (the
@@ -115,7 +118,8 @@ class CoarseSceneDataset(BaseDataset):
                  split: str = 'train', crop_size: int = 64, native_fraction: float = 0.5,
                  degradation: Optional[dict] = None, samples_per_epoch: int = 1000,
                  val_fraction: float = 0.1, val_block_size: Optional[int] = None,
-                 seed: int = 0, valid_range: Tuple[float, float] = (200.0, 360.0),
+                 val_max_blocks: Optional[int] = 8, seed: int = 0,
+                 valid_range: Tuple[float, float] = (200.0, 360.0),
                  use_guidance: bool = True, cache_scenes: int = 8, max_crop_tries: int = 10,
                  **kwargs) -> None:
         self.scale = s = int(scale)
@@ -141,6 +145,7 @@ class CoarseSceneDataset(BaseDataset):
         self.degradation = TRANSFORMS.build(deg) if isinstance(deg, dict) else deg
         self.samples_per_epoch = int(samples_per_epoch)
         self.val_fraction = float(val_fraction)
+        self.val_max_blocks = val_max_blocks
         self.seed = int(seed)
         self.valid_range = (float(valid_range[0]), float(valid_range[1]))
         self.use_guidance = bool(use_guidance)
@@ -160,7 +165,7 @@ class CoarseSceneDataset(BaseDataset):
         self._reader = SceneReader(max_open_files=max(1, self.cache_scenes) * n_files)
         for sc in self.scenes:
             sc['heldout'] = heldout_blocks(sc, self.val_block_size, self.val_fraction,
-                                           self.seed)
+                                           self.seed, self.val_max_blocks)
         if self.split == 'train':
             return [dict(scene=i % len(self.scenes), item=i)
                     for i in range(self.samples_per_epoch)]

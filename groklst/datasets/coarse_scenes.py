@@ -149,15 +149,15 @@ def check_scenes(scenes: Sequence[dict], scale: int, guidance_bands: Optional[Se
     return out
 
 
-def heldout_blocks(scene: dict, block: int, fraction: float, seed: int = 0
-                   ) -> List[Tuple[int, int]]:
+def heldout_blocks(scene: dict, block: int, fraction: float, seed: int = 0,
+                   max_blocks: Optional[int] = None) -> List[Tuple[int, int]]:
     """Held-out (validation) blocks of one scene: spatially disjoint from training.
 
     The scene's ``region`` is cut into whole ``block`` × ``block`` coarse-pixel blocks from its
     top-left corner (the remainder at the right and bottom stays training ground); of ``n``
-    blocks, ``max(1, round(fraction · n))`` (at most ``n − 1``; none when ``n < 2`` or
-    ``fraction == 0``) are drawn by a generator seeded with ``seed`` and the scene id (CRC-32),
-    so the split does not depend on the order of the CSV.
+    blocks, ``max(1, round(fraction · n))`` (at most ``n − 1`` and ``max_blocks``; none when
+    ``n < 2`` or ``fraction == 0``) are drawn by a generator seeded with ``seed`` and the scene
+    id (CRC-32), so the split does not depend on the order of the CSV.
 
     Returns:
         sorted ``(row, col)`` coarse-pixel origins of the held-out blocks.
@@ -168,6 +168,10 @@ def heldout_blocks(scene: dict, block: int, fraction: float, seed: int = 0
     if n < 2 or fraction <= 0:
         return []
     k = min(n - 1, max(1, int(round(fraction * n))))
+    if max_blocks is not None:
+        k = min(k, int(max_blocks))
+    if k < 1:
+        return []
     rng = np.random.default_rng([int(seed), zlib.crc32(scene['id'].encode())])
     picks = sorted(rng.choice(n, size=k, replace=False).tolist())
     return [(r0 + (i // nc) * block, c0 + (i % nc) * block) for i in picks]
@@ -319,7 +323,7 @@ def fit_scene_stats(scenes: Sequence[dict], guidance_bands: Optional[Sequence[st
 
     Returns:
         ``{'lst': {mean, std, min, max, count}, 'guidance': {band: {...}}, 'fitted_on':
-        'coarse scenes', 'n_scenes': int, 'valid_range': [lo, hi]}``.
+        'coarse scenes', 'n_scenes' (= 'n_samples'): int, 'valid_range': [lo, hi]}``.
 
     Raises:
         SceneCheckError: a scene's LST fails :func:`check_lst_values`, has no pixel inside
@@ -367,7 +371,7 @@ def fit_scene_stats(scenes: Sequence[dict], guidance_bands: Optional[Sequence[st
                 f"{sum(p['lst']['count'] for p in parts)} valid coarse pixels")
     reader.close()
     out = dict(lst=merge_band_stats(lst_parts)['lst'], fitted_on='coarse scenes',
-               n_scenes=len(scenes), valid_range=[float(lo), float(hi)])
+               n_scenes=len(scenes), n_samples=len(scenes), valid_range=[float(lo), float(hi)])
     if use_guidance:
         if not g_parts:
             raise _scene_error('no finite guidance pixel in any scene')
