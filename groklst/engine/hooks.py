@@ -151,7 +151,9 @@ class TrainProgressBarHook(Hook):
             return
         self._bar.update(1)
         if outputs and 'loss' in outputs:
-            self._bar.set_postfix(loss=f"{float(outputs['loss']):.4f}", refresh=False)
+            loss = outputs['loss']
+            loss = float(loss.detach()) if isinstance(loss, torch.Tensor) else float(loss)
+            self._bar.set_postfix(loss=f'{loss:.4f}', refresh=False)
 
     def after_train(self, runner) -> None:
         if self._bar is not None:

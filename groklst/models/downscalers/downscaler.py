@@ -57,9 +57,9 @@ class Downscaler(BaseModel):
             None: such samples are an error.
         data_preprocessor: defaults to ``LSTDataPreprocessor``.
 
-    Modes: 'loss' → ``{'loss': scalar}`` (the pixel loss of 'reconstruction' samples) plus
-    ``'loss_consistency'`` when ``consistency_loss`` is set (each term is an exact zero with
-    gradient when the batch has no sample of its kind; MMEngine sums the terms); 'predict' →
+    Modes: 'loss' → ``{'loss': scalar}`` (the pixel loss), or with ``consistency_loss``
+    ``{'loss_reconstruction', 'loss_consistency'}`` (MMEngine sums them into ``loss``; a term
+    is an exact zero with gradient when the batch has no sample of its kind); 'predict' →
     data samples with ``pred_lst`` (1, H, W) K; 'tensor' → (B, 1, H, W) K. Which loss a sample
     gets comes from its metainfo ``sample_kind`` (:data:`SAMPLE_KINDS`).
 
@@ -183,10 +183,11 @@ class Downscaler(BaseModel):
             mask = torch.stack([data_samples[i].gt_mask for i in idx]).to(pred.device)
             return fn(pred[idx], gt, mask)
 
-        losses = dict(loss=term('reconstruction', self.loss_fn))
-        if self.consistency_loss is not None:
-            losses['loss_consistency'] = term('consistency', self.consistency_loss)
-        return losses
+        pixel = term('reconstruction', self.loss_fn)
+        if self.consistency_loss is None:
+            return dict(loss=pixel)
+        return dict(loss_reconstruction=pixel,
+                    loss_consistency=term('consistency', self.consistency_loss))
 
     def forward(self, inputs: Dict[str, torch.Tensor],
                 data_samples: Optional[List[LSTDataSample]] = None,
