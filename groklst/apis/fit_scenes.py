@@ -21,7 +21,8 @@ Stages (each timed and printed):
    blended inference of ``tools/downscale.py``) to ``OUT_DIR/<id>.tif``: fine LST (K, float32,
    nodata NaN) on the scene's guidance grid (its CRS and transform). All outputs are written
    into a hidden folder inside ``OUT_DIR`` and moved into place only when every scene has
-   succeeded; on failure nothing is left behind.
+   succeeded; on failure nothing is left behind. A scene without any valid coarse pixel over
+   its guidance (e.g. fully cloudy) is not trained on and gets an all-no-data output.
 """
 from __future__ import annotations
 
@@ -72,12 +73,13 @@ def _walk(node, fn) -> None:
             _walk(value, fn)
 
 
-def bind_scenes(cfg, scenes_file: str, stats_file: str):
+def bind_scenes(cfg, scenes_file: str, stats_file: str, exclude_ids=None):
     """Point a self-supervised config at a scenes CSV and a statistics JSON (in place).
 
-    Every ``CoarseSceneDataset`` gets ``ann_file=scenes_file`` (absolute, no ``data_root``);
-    every ``stats_file`` entry (``NormalizeGuidance``, the Downscaler's ``lst_norm``) and the
-    top-level ``scenes_file`` / ``stats_file`` become the given paths.
+    Every ``CoarseSceneDataset`` gets ``ann_file=scenes_file`` (absolute, no ``data_root``)
+    and, when given, ``exclude_ids``; every ``stats_file`` entry (``NormalizeGuidance``, the
+    Downscaler's ``lst_norm``) and the top-level ``scenes_file`` / ``stats_file`` become the
+    given paths.
 
     Returns:
         ``cfg``.
@@ -88,6 +90,8 @@ def bind_scenes(cfg, scenes_file: str, stats_file: str):
         if d.get('type') == 'CoarseSceneDataset':
             d['ann_file'] = scenes_file
             d.pop('data_root', None)
+            if exclude_ids:
+                d['exclude_ids'] = list(exclude_ids)
         if 'stats_file' in d:
             d['stats_file'] = stats_file
 
@@ -169,6 +173,19 @@ def _best_checkpoint(runner) -> Optional[str]:
         with open(last) as fh:
             return fh.read().strip() or None
     return None
+
+
+def _write_no_data(path: str, meta: dict) -> None:
+    """An all-no-data LST output on the guidance grid of a scene without valid coarse LST."""
+    import numpy as np
+    import rasterio
+
+    from groklst.fileio.raster import write_raster
+    with rasterio.open(meta['guidance_paths'][0]) as src:
+        crs, transform = src.crs, src.transform
+    h, w = meta['guidance_shape']
+    write_raster(path, np.full((1, h, w), np.nan, np.float32), crs, transform,
+                 nodata=float('nan'), band_descriptions=['LST'], units='K')
 
 
 def _find_stats(work_dir: str, checkpoint: str) -> str:
@@ -270,25 +287,17 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
     log(f"[fit_scenes] {len(metas)} scene(s) checked: {facts['name']} x{s}, guidance "
         f"{list(bands) if facts['uses_guidance'] and bands else 'only defines the grid'}")
     train = facts['trainable'] and checkpoint is None
-    validate = False
-    if train:
-        block = int(val_ds.get('val_block_size') or val_ds.get('crop_size') or 0)
-        if block:
-            n_val = sum(len(heldout_blocks(m, block, float(val_ds.get('val_fraction', 0.1)),
-                                           int(val_ds.get('seed', 0)),
-                                           val_ds.get('val_max_blocks'))) for m in metas)
-            validate = n_val > 0
-            log(f'[fit_scenes] {n_val} held-out block(s) of {block} x {block} coarse px for '
-                'checkpoint selection' if validate else
-                '[fit_scenes] the scenes are too small for held-out blocks: no validation, '
-                'the last checkpoint is used')
     # ---------------------------------------------------------------- values and statistics
     stage('stats')
     os.makedirs(work_dir, exist_ok=True)
     valid_range = tuple(train_ds.get('valid_range', (200.0, 360.0)))
     need_guidance_stats = use_guidance and bool(bands)
     stats = fit_scene_stats(metas, bands if need_guidance_stats else None, valid_range,
-                            need_guidance_stats)
+                            need_guidance_stats, scale=s, log=log if len(metas) <= 20 else None)
+    empty = set(stats['empty'])
+    if empty:
+        log(f'[fit_scenes] {len(empty)} scene(s) without a valid coarse pixel over the guidance '
+            f'(not trained on; outputs all no data): {sorted(empty)}')
     if checkpoint is not None and facts['trainable']:
         stats_file = _find_stats(work_dir, checkpoint)
         log(f'[fit_scenes] normalization statistics of the checkpoint\'s run: {stats_file}')
@@ -297,7 +306,20 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
         write_json(stats_file, stats, indent=2)
         log(f"[fit_scenes] statistics -> {stats_file}: coarse LST mean "
             f"{stats['lst']['mean']:.2f} K, std {stats['lst']['std']:.2f} K")
-    bind_scenes(cfg, scenes, stats_file)
+    validate = False
+    if train:
+        block = int(val_ds.get('val_block_size') or val_ds.get('crop_size') or 0)
+        if block:
+            n_val = sum(len(heldout_blocks(m, block, float(val_ds.get('val_fraction', 0.1)),
+                                           int(val_ds.get('seed', 0)),
+                                           val_ds.get('val_max_blocks')))
+                        for m in metas if m['id'] not in empty)
+            validate = n_val > 0
+            log(f'[fit_scenes] {n_val} held-out block(s) of {block} x {block} coarse px for '
+                'checkpoint selection' if validate else
+                '[fit_scenes] the scenes are too small for held-out blocks: no validation, '
+                'the last checkpoint is used')
+    bind_scenes(cfg, scenes, stats_file, exclude_ids=sorted(empty))
     if iters is not None and cfg.get('train_cfg'):
         set_iters(cfg, iters)
     config_file = osp.join(work_dir, CONFIG_NAME)
@@ -342,9 +364,12 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
     try:
         for k, m in enumerate(metas, start=1):
             log(f"[fit_scenes] scene {k}/{len(metas)}: {m['id']}")
-            downscale_geotiff(model, m['lr_path'], m['guidance_paths'],
-                              osp.join(staging, f"{m['id']}.tif"), tile=tile, overlap=overlap,
-                              batch=batch, progress=progress, log=log)
+            dst = osp.join(staging, f"{m['id']}.tif")
+            if m['id'] in empty:
+                _write_no_data(dst, m)
+                continue
+            downscale_geotiff(model, m['lr_path'], m['guidance_paths'], dst, tile=tile,
+                              overlap=overlap, batch=batch, progress=progress, log=log)
         for m in metas:
             dst = osp.join(out_dir, f"{m['id']}.tif")
             os.replace(osp.join(staging, f"{m['id']}.tif"), dst)

@@ -75,7 +75,7 @@ class CoarseSceneDataset(BaseDataset):
     every training sample.
 
     Splits: 'train' has ``samples_per_epoch`` items; item i uses scene ``i mod n`` (every
-    scene equally often), a random crop (trying to avoid held-out blocks) and a random kind
+    scene not in ``exclude_ids`` equally often), a random crop (trying to avoid held-out blocks) and a random kind
     (NumPy's global generator, re-seeded per worker by MMEngine; works with ``DefaultSampler``
     and ``InfiniteSampler``, under DDP too). 'val' and 'test' are the held-out blocks
     (:func:`groklst.datasets.coarse_scenes.heldout_blocks`: ``val_fraction`` of the whole
@@ -105,6 +105,8 @@ class CoarseSceneDataset(BaseDataset):
         cache_scenes: scenes whose files stay open per process.
         max_crop_tries: random crops tried per 'train' sample before one that touches a
             held-out block is accepted (its held-out pixels are no data then).
+        exclude_ids: scene ids checked but never sampled (e.g. scenes without a valid pixel,
+            the ``empty`` list of :func:`~groklst.datasets.coarse_scenes.fit_scene_stats`).
 
     Raises:
         SceneCheckError: a bad scenes CSV or scene (first failure, scene id named).
@@ -121,7 +123,7 @@ class CoarseSceneDataset(BaseDataset):
                  val_max_blocks: Optional[int] = 8, seed: int = 0,
                  valid_range: Tuple[float, float] = (200.0, 360.0),
                  use_guidance: bool = True, cache_scenes: int = 8, max_crop_tries: int = 10,
-                 **kwargs) -> None:
+                 exclude_ids: Optional[Sequence[str]] = None, **kwargs) -> None:
         self.scale = s = int(scale)
         if split not in SPLITS:
             raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
@@ -151,6 +153,7 @@ class CoarseSceneDataset(BaseDataset):
         self.use_guidance = bool(use_guidance)
         self.cache_scenes = int(cache_scenes)
         self.max_crop_tries = max(1, int(max_crop_tries))
+        self.exclude_ids = set(exclude_ids or ())
         self.scenes: List[dict] = []
         self._reader: Optional[SceneReader] = None
         kwargs['pipeline'] = build_pipeline(kwargs.get('pipeline', []))
@@ -166,11 +169,13 @@ class CoarseSceneDataset(BaseDataset):
         for sc in self.scenes:
             sc['heldout'] = heldout_blocks(sc, self.val_block_size, self.val_fraction,
                                            self.seed, self.val_max_blocks)
+        used = [k for k, sc in enumerate(self.scenes) if sc['id'] not in self.exclude_ids]
+        if not used:
+            raise ValueError(f'{self.ann_file}: every scene is excluded (exclude_ids)')
         if self.split == 'train':
-            return [dict(scene=i % len(self.scenes), item=i)
+            return [dict(scene=used[i % len(used)], item=i)
                     for i in range(self.samples_per_epoch)]
-        items = [dict(scene=k, origin=o) for k, sc in enumerate(self.scenes)
-                 for o in sc['heldout']]
+        items = [dict(scene=k, origin=o) for k in used for o in self.scenes[k]['heldout']]
         if not items:
             raise ValueError(
                 f'{self.ann_file}: no held-out block for the {self.split} split: every scene '
@@ -182,7 +187,7 @@ class CoarseSceneDataset(BaseDataset):
         """Normalization statistics of the scenes (coarse LST, fine guidance):
         :func:`groklst.datasets.coarse_scenes.fit_scene_stats`, values checked on the way."""
         return fit_scene_stats(self.scenes, self.guidance_bands or None, self.valid_range,
-                               self.use_guidance, log=log)
+                               self.use_guidance, scale=self.scale, log=log)
 
     # ------------------------------------------------------------- sampling
     def _valid(self, x: np.ndarray) -> np.ndarray:

@@ -40,7 +40,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 
 __all__ = ['read_scenes_csv', 'check_scenes', 'SceneReader', 'check_lst_values',
-           'fit_scene_stats', 'heldout_blocks', 'LST_PLAUSIBLE_MEDIAN']
+           'fit_scene_stats', 'heldout_blocks', 'guidance_window', 'LST_PLAUSIBLE_MEDIAN']
 
 #: Median LST (K) a real scene must have: coldest Antarctic surfaces (~180 K) to hottest
 #: deserts (~345 K), with margin; outside it the units are almost certainly not Kelvin.
@@ -301,34 +301,50 @@ def _strips(height: int):
         yield a, min(height, a + _STRIP_ROWS)
 
 
+def guidance_window(scene: dict, scale: int) -> Tuple[Tuple[int, int], Tuple[int, int]]:
+    """Coarse-pixel rows and columns ((r0, r1), (c0, c1)) of the scene's LR raster that touch
+    its guidance grid (partly covered pixels included), clipped to the raster."""
+    (off_r, off_c), (hg, wg) = scene['offset'], scene['guidance_shape']
+    h, w = scene['lr_shape']
+    rows = (max(0, off_r // scale), min(h, -(-(off_r + hg) // scale)))
+    cols = (max(0, off_c // scale), min(w, -(-(off_c + wg) // scale)))
+    return rows, cols
+
+
 def fit_scene_stats(scenes: Sequence[dict], guidance_bands: Optional[Sequence[str]],
                     valid_range: Tuple[float, float] = (200.0, 360.0),
-                    use_guidance: bool = True, reader: Optional[SceneReader] = None,
-                    log=None) -> dict:
+                    use_guidance: bool = True, scale: Optional[int] = None,
+                    reader: Optional[SceneReader] = None, log=None) -> dict:
     """Check the LST values of every scene and fit normalization statistics on the scenes.
 
     Streams every raster in strips of rows (bounded memory), one scene at a time: each coarse
-    LST goes through :func:`check_lst_values`; the statistics pool the coarse LST pixels inside
-    ``valid_range`` (key ``lst``: the Downscaler's normalization) and, with ``use_guidance``,
-    every finite fine guidance pixel per band (key ``guidance``: ``NormalizeGuidance``). No
-    fine-scale LST exists or is read.
+    LST with a finite pixel goes through :func:`check_lst_values`; the statistics pool the
+    coarse LST pixels inside ``valid_range`` (key ``lst``: the Downscaler's normalization) and,
+    with ``use_guidance``, every finite fine guidance pixel per band (key ``guidance``:
+    ``NormalizeGuidance``). No fine-scale LST exists or is read.
+
+    A scene without a valid coarse pixel over its guidance grid (e.g. fully cloudy) is not an
+    error: it is listed in ``empty`` (it has nothing to train on, and its output is all no
+    data); only a collection where every scene is empty is.
 
     Args:
         scenes: from :func:`check_scenes`.
         guidance_bands: band names in order (the statistics keys), required with guidance.
         valid_range: plausible LST (K) of a valid pixel.
         use_guidance: also fit guidance statistics.
+        scale: scale factor s (to find the coarse pixels over the guidance grid; None: any
+            valid pixel of the raster counts).
         reader: a :class:`SceneReader` (default: a new one).
         log: optional callable for one line per scene.
 
     Returns:
         ``{'lst': {mean, std, min, max, count}, 'guidance': {band: {...}}, 'fitted_on':
-        'coarse scenes', 'n_scenes' (= 'n_samples'): int, 'valid_range': [lo, hi]}``.
+        'coarse scenes', 'n_scenes' (= 'n_samples'): int, 'valid_range': [lo, hi],
+        'valid_pixels': {id: valid coarse pixels over the guidance grid}, 'empty': [ids]}``.
 
     Raises:
-        SceneCheckError: a scene's LST fails :func:`check_lst_values`, has no pixel inside
-            ``valid_range``, or a guidance band has no finite pixel; the band count differs
-            from ``guidance_bands``.
+        SceneCheckError: a scene's LST fails :func:`check_lst_values`; no scene has a valid
+            pixel; no finite guidance pixel; the band count differs from ``guidance_bands``.
     """
     from .stats import compute_band_stats, merge_band_stats
     reader = reader or SceneReader(max_open_files=4)
@@ -337,24 +353,34 @@ def fit_scene_stats(scenes: Sequence[dict], guidance_bands: Optional[Sequence[st
     bands = list(guidance_bands) if guidance_bands else None
     if use_guidance and not bands:
         raise ValueError('guidance statistics need the guidance band names (guidance_bands)')
+    counts, empty = {}, []
     for sc in scenes:
         h, w = sc['lr_shape']
-        finite, parts = [], []
+        (gr0, gr1), (gc0, gc1) = guidance_window(sc, scale) if scale else ((0, h), (0, w))
+        finite, parts, n_on = [], [], 0
         for a, b in _strips(h):
             x = reader.coarse(sc, (a, b), (0, w))
             finite.append(x[np.isfinite(x)])
             with np.errstate(invalid='ignore'):
                 ok = np.isfinite(x) & (x >= lo) & (x <= hi)
+            n_on += int(ok[max(gr0 - a, 0):max(gr1 - a, 0), gc0:gc1].sum())
             if ok.sum() >= 2:
                 parts.append(compute_band_stats(x, ok, ['lst']))
-        try:
-            check_lst_values(np.concatenate(finite), f"scene {sc['id']}: {sc['lr_path']}")
-        except ValueError as exc:
-            raise _scene_error(str(exc)) from exc
-        if not parts:
-            raise _scene_error(f"scene {sc['id']}: {sc['lr_path']} has no LST pixel inside the "
-                               f'valid range {lo:g}-{hi:g} K')
-        lst_parts.append(merge_band_stats(parts))
+        finite = np.concatenate(finite)
+        if finite.size:
+            try:
+                check_lst_values(finite, f"scene {sc['id']}: {sc['lr_path']}")
+            except ValueError as exc:
+                raise _scene_error(str(exc)) from exc
+        counts[sc['id']] = n_on
+        if n_on == 0:
+            empty.append(sc['id'])
+            if log is not None:
+                log(f"scene {sc['id']}: no valid coarse LST pixel ({lo:g}-{hi:g} K) over the "
+                    f'guidance grid: nothing to train on, its output will be all no data')
+            continue
+        if parts:
+            lst_parts.append(merge_band_stats(parts))
         if use_guidance:
             gh, gw = sc['guidance_shape']
             for a, b in _strips(gh):
@@ -366,15 +392,17 @@ def fit_scene_stats(scenes: Sequence[dict], guidance_bands: Optional[Sequence[st
                 if np.isfinite(g).all(axis=0).sum() >= 2:
                     g_parts.append(compute_band_stats(g, None, bands))
         if log is not None:
-            log(f"scene {sc['id']}: coarse LST median "
-                f"{float(np.median(np.concatenate(finite))):.2f} K, "
-                f"{sum(p['lst']['count'] for p in parts)} valid coarse pixels")
+            log(f"scene {sc['id']}: coarse LST median {float(np.median(finite)):.2f} K, "
+                f'{n_on} valid coarse pixels over the guidance grid')
     reader.close()
+    if not lst_parts:
+        raise _scene_error(f'no scene has a valid coarse LST pixel ({lo:g}-{hi:g} K) over its '
+                           f'guidance grid ({len(scenes)} scene(s) checked)')
     out = dict(lst=merge_band_stats(lst_parts)['lst'], fitted_on='coarse scenes',
-               n_scenes=len(scenes), n_samples=len(scenes), valid_range=[float(lo), float(hi)])
+               n_scenes=len(scenes), n_samples=len(scenes), valid_range=[float(lo), float(hi)],
+               valid_pixels=counts, empty=empty)
     if use_guidance:
         if not g_parts:
             raise _scene_error('no finite guidance pixel in any scene')
         out['guidance'] = merge_band_stats(g_parts)
     return out
-
