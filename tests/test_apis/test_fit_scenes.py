@@ -10,7 +10,7 @@ import pytest
 import rasterio
 
 from groklst.apis import SceneCheckError, fit_scenes
-from groklst.fileio.raster import read_raster
+from groklst.fileio.raster import read_raster, write_raster
 
 from ..fixtures.make_coarse_scenes import make_scene, write_csv
 
@@ -76,11 +76,23 @@ def test_fit_scenes_trains_selects_and_writes_georeferenced_outputs(scenes, tmp_
 
 
 def test_classical_sharpener_and_hard_projection_through_the_same_command(scenes, tmp_path):
+    # a fully cloudy scene is no error: its output is all no data on its guidance grid
+    cloudy = make_scene(scenes['root'], 'cloudy', 4, (8, 8), (0, 1), bands=('ndvi',))
+    path = osp.join(scenes['root'], cloudy['row'][1])
+    arr, prof = read_raster(path)
+    write_raster(path, np.full_like(arr, np.nan), prof['crs'], prof['transform'],
+                 nodata=float('nan'))
+    csv = write_csv(scenes['root'], [scenes['a']['row'], cloudy['row']], 'cloudy.csv')
     cfg = osp.join(ROOT, 'configs/selfsup/classic/tsharp_x4_coarse-scenes-ndvi.py')
-    res = fit_scenes(scenes['csv'], str(tmp_path / 'w'), str(tmp_path / 'ts'), config=cfg,
+    res = fit_scenes(csv, str(tmp_path / 'w'), str(tmp_path / 'ts'), config=cfg,
                      progress=False, log=lambda *a: None)
     assert res['checkpoint'] is None and 'train' in res['seconds']
     assert not glob.glob(str(tmp_path / 'w' / '*.pth'))
+    empty, eprof = read_raster(res['outputs']['cloudy'])
+    _, gprof = read_raster(osp.join(scenes['root'], cloudy['row'][2]))
+    assert np.isnan(empty).all() and eprof['transform'] == gprof['transform']
+    ts, _ = read_raster(res['outputs']['utm33'])
+    assert np.isfinite(ts).mean() > 0.8
     # bicubic + hard projection on a scene that is one tile: the output aggregates exactly to
     # the coarse LST on every valid coarse pixel lying on the guidance grid
     cfg = osp.join(ROOT, 'configs/selfsup/classic/bicubic_x4_coarse-scenes.py')
@@ -101,7 +113,6 @@ def test_bad_inputs_fail_before_training_and_write_nothing(scenes, tmp_path):
     celsius = make_scene(root, 'celsius', 4, (20, 22), (0, 0), bands=('ndvi',), seed=2)
     path = osp.join(root, celsius['row'][1])
     arr, prof = read_raster(path)
-    from groklst.fileio.raster import write_raster
     write_raster(path, arr - 273.15, prof['crs'], prof['transform'], nodata=float('nan'))
     csv = write_csv(root, [scenes['a']['row'], celsius['row']], 'celsius.csv')
     work, out = tmp_path / 'work', tmp_path / 'out'
