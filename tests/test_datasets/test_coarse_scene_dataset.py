@@ -187,3 +187,17 @@ def test_bad_inputs_are_one_clear_error(tmp_path):
         _dataset(mixed)
     with pytest.raises(ValueError, match='multiple of the scale'):
         _dataset(info['csv'], crop_size=6)
+
+
+def test_dataset_pickles_without_open_files_and_bounds_open_files(tmp_path):
+    """Dataloader workers and DDP ranks get a copy: no open file travels, reading reopens."""
+    import pickle
+    info = make_two_scenes(str(tmp_path))
+    ds = _dataset(info['csv'], native_fraction=0.5, samples_per_epoch=8, cache_scenes=1)
+    ds.prepare_data(0)
+    ds.prepare_data(1)
+    assert 0 < len(ds._reader._open) <= 2  # one scene's files: LST + one guidance file
+    copy = pickle.loads(pickle.dumps(ds))
+    assert len(copy._reader._open) == 0
+    r = copy.prepare_data(2)
+    assert r['lr_lst'].shape == (1, 2, 2) and len(copy) == 8
