@@ -289,7 +289,6 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
     train = facts['trainable'] and checkpoint is None
     # ---------------------------------------------------------------- values and statistics
     stage('stats')
-    os.makedirs(work_dir, exist_ok=True)
     valid_range = tuple(train_ds.get('valid_range', (200.0, 360.0)))
     need_guidance_stats = use_guidance and bool(bands)
     stats = fit_scene_stats(metas, bands if need_guidance_stats else None, valid_range,
@@ -303,6 +302,7 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
         log(f'[fit_scenes] normalization statistics of the checkpoint\'s run: {stats_file}')
     else:
         stats_file = osp.join(work_dir, STATS_NAME)
+        os.makedirs(work_dir, exist_ok=True)
         write_json(stats_file, stats, indent=2)
         log(f"[fit_scenes] statistics -> {stats_file}: coarse LST mean "
             f"{stats['lst']['mean']:.2f} K, std {stats['lst']['std']:.2f} K")
@@ -351,6 +351,10 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
         log(f'[fit_scenes] selected checkpoint: {used}')
     elif not facts['trainable']:
         log(f"[fit_scenes] {facts['name']} has nothing to train")
+    if prepare_only and not train:
+        log('[fit_scenes] --prepare-only: nothing to train, nothing written but the statistics')
+        return dict(outputs={}, checkpoint=used, stats_file=stats_file, config_file=None,
+                    seconds=dict(stage(None)))
     # ---------------------------------------------------------------- downscaling
     stage('downscale')
     if device is None:
