@@ -19,7 +19,8 @@ setup(
                 'on MMEngine',
     long_description=open(osp.join(HERE, 'README.md')).read(),
     long_description_content_type='text/markdown',
-    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'configs.*', 'tools',
+                                    'tools.*')),
     python_requires='>=3.9',
     install_requires=read_requirements('runtime.txt'),
     extras_require={

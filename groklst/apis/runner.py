@@ -8,18 +8,33 @@ training (best RMSE); :func:`test` reads the test split only.
 Every checkpoint a run starts from enters the config through :func:`use_checkpoint`; MMEngine's
 Runner loads it (``load_or_resume``) with the loaders installed by
 :func:`groklst.utils.patch_mmengine`.
+
+Mistakes are caught before anything is built or written: a missing config file, an override or
+config key nothing would use (:mod:`groklst.utils.config_check`), a dataset whose files are
+unusable (checked when the datasets are built, before iteration 1), a checkpoint that is unsafe
+or does not fit, an evaluation without any valid pixel. Each is one of :data:`USER_ERRORS`,
+whose message is one line naming the problem; the tools print it and exit with status 2
+(:func:`format_user_error`).
 """
 import copy
+import difflib
+import glob
 import json
 import os.path as osp
+import re
 from typing import Dict, Optional, Union
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from groklst.datasets.validation import DatasetValidationError
+from groklst.evaluation.metrics.lst_metric import NoValidPixelsError
+from groklst.fileio.mat_io import MatVariableError
 from groklst.fileio.text import write_text
 from groklst.utils import (init_cpu_distributed, prepare_cfg_for_device, register_all_modules,
                            shutdown_distributed)
+from groklst.utils.checkpoint import CheckpointError
+from groklst.utils.config_check import ConfigKeyError, check_cfg_options, check_config
 
 ConfigLike = Union[str, Config]
 
@@ -35,6 +50,37 @@ class MissingCheckpointError(ValueError):
     """A model with trainable parameters was to be tested without a checkpoint."""
 
 
+class ConfigFileNotFoundError(FileNotFoundError):
+    """The config file of a run does not exist (the message names the closest existing one)."""
+
+
+#: Errors that are the user's to fix (config, overrides, data, checkpoint), each with a message
+#: naming the problem: tools print :func:`format_user_error` and exit with status 2 (with
+#: ``--debug`` they show the traceback instead).
+USER_ERRORS = (ConfigKeyError, ConfigFileNotFoundError, DatasetValidationError,
+               MatVariableError, CheckpointError, MissingCheckpointError, NoValidPixelsError,
+               FileNotFoundError)
+
+
+def format_user_error(err: BaseException) -> str:
+    """The one line a tool prints for a :data:`USER_ERRORS` error (whitespace runs, newlines
+    included, collapsed)."""
+    msg = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+    return re.sub(r'\s+', ' ', msg).strip() or type(err).__name__
+
+
+def _missing_config(path: str) -> ConfigFileNotFoundError:
+    """The error for a config path that does not exist, naming the closest config file (same
+    folder, else anywhere under ``configs/``)."""
+    folder = osp.dirname(path)
+    pool = glob.glob(osp.join(folder, '*.py')) if folder and osp.isdir(folder) else []
+    pool = pool or glob.glob(osp.join('configs', '**', '*.py'), recursive=True)
+    names = {osp.basename(p): p for p in pool if '_base_' not in p.split(osp.sep)}
+    match = difflib.get_close_matches(osp.basename(path), list(names), n=1, cutoff=0.6)
+    hint = f'; did you mean {names[match[0]]}?' if match else ''
+    return ConfigFileNotFoundError(f'config file {path} not found{hint}')
+
+
 def load_config(config: ConfigLike, cfg_options: Optional[dict] = None,
                 work_dir: Optional[str] = None, launcher: str = 'none') -> Config:
     """The config of a run: ``config`` (a path, or a Config that is copied, never modified) with
@@ -42,7 +88,10 @@ def load_config(config: ConfigLike, cfg_options: Optional[dict] = None,
     config's own, else ``work_dirs/<config file name>``).
 
     Raises:
-        FileNotFoundError: ``config`` is a path that does not exist.
+        ConfigFileNotFoundError: (a ``FileNotFoundError``) ``config`` is a path that does not
+            exist; the closest config file is named.
+        ConfigKeyError: (a ``KeyError`` and ``ValueError``) a ``cfg_options`` key that would
+            change nothing (:func:`~groklst.utils.config_check.check_cfg_options`).
         ValueError: unknown launcher; a Config without file name and no work dir anywhere.
     """
     if launcher not in LAUNCHERS:
@@ -51,9 +100,10 @@ def load_config(config: ConfigLike, cfg_options: Optional[dict] = None,
         cfg = copy.deepcopy(config)
     else:
         if not osp.isfile(config):
-            raise FileNotFoundError(f'config file {config} not found')
+            raise _missing_config(config)
         cfg = Config.fromfile(config)
     if cfg_options:
+        check_cfg_options(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
     cfg.launcher = launcher
     work_dir = work_dir or cfg.get('work_dir')
@@ -104,6 +154,8 @@ def train_config(config: ConfigLike, work_dir: Optional[str] = None,
 
     Raises:
         ValueError: both ``resume`` and ``load_from`` given; see :func:`load_config`.
+        ConfigKeyError: an unknown key, type or constructor argument in the config
+            (:func:`~groklst.utils.config_check.check_config`).
     """
     if resume and load_from:
         raise ValueError('give either resume or load_from, not both: resume continues a run '
@@ -117,6 +169,7 @@ def train_config(config: ConfigLike, work_dir: Optional[str] = None,
         use_checkpoint(cfg, resume, resume=True)
     elif load_from:
         use_checkpoint(cfg, load_from)
+    check_config(cfg)
     prepare_cfg_for_device(cfg)
     return cfg
 
@@ -128,7 +181,11 @@ def test_config(config: ConfigLike, checkpoint: Optional[str] = None,
     """The config of a test run: the training entries (:data:`TRAIN_ONLY_KEYS`) dropped, the
     weights of ``checkpoint`` (None: none, for models without trainable parameters) and, with
     ``show_dir``, an ``LSTVisualizationHook`` writing up to ``max_show`` LR | prediction |
-    reference | error panels there."""
+    reference | error panels there.
+
+    Raises:
+        as :func:`load_config` and :func:`~groklst.utils.config_check.check_config`.
+    """
     cfg = load_config(config, cfg_options, work_dir, launcher)
     use_checkpoint(cfg, checkpoint)
     for key in TRAIN_ONLY_KEYS:
@@ -136,6 +193,7 @@ def test_config(config: ConfigLike, checkpoint: Optional[str] = None,
     if show_dir:
         cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [
             dict(type='LSTVisualizationHook', out_dir=show_dir, max_samples=max_show)]
+    check_config(cfg)
     prepare_cfg_for_device(cfg)
     return cfg
 
@@ -158,6 +216,12 @@ def train(config: ConfigLike, work_dir: Optional[str] = None,
 
         train('configs/retrieval/mlp_l8-b10-singlechannel_sim.py', 'work_dirs/mlp',
               cfg_options={'train_cfg.max_iters': 40})
+
+    Raises:
+        :data:`USER_ERRORS`: e.g. :class:`~groklst.utils.config_check.ConfigKeyError` before
+        anything is built, :class:`~groklst.datasets.validation.DatasetValidationError` when a
+        dataset is built (before iteration 1), :class:`NoValidPixelsError` at a validation
+        without valid pixels.
     """
     runner = build_runner(train_config(config, work_dir, cfg_options, resume, load_from, amp,
                                        launcher))
@@ -182,6 +246,8 @@ def test(config: ConfigLike, checkpoint: Optional[str] = None, work_dir: Optiona
     Raises:
         MissingCheckpointError: the model has trainable parameters and no checkpoint is given
             (only interpolation and per-scene models need none).
+        NoValidPixelsError: the test split holds no valid pixel (no metric, nothing written).
+        DatasetValidationError: an unusable test file (found when the dataset is built).
     """
     runner = build_runner(test_config(config, checkpoint, work_dir, cfg_options, show_dir,
                                       max_show, launcher))

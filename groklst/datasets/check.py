@@ -14,8 +14,13 @@ Checks: every file opens (corrupt / truncated files are named), LR / HR LST / gu
 are complete, HR size = scale x LR size, paired rasters share CRS and grid, guidance band
 count and names match the dataset metainfo (the index's ``guidance_bands`` / the ten GrokLST
 variables), LST files hold one band, split indices are in range, tiles lie inside the scene,
-and per file the fraction of NaN (non-finite) pixels: all-NaN files are errors, files above
-``max_nan`` warnings.
+per file the fraction of NaN (non-finite) pixels: all-NaN files are errors, files above
+``max_nan`` warnings; and the LST values of every LST file: not in Kelvin (no more than 1 % of
+the finite values inside ``lst_range``, default 180–360 K; °C, K×100, unapplied scale factors)
+is an error naming the file, its min / max / median and the likely unit
+(:func:`groklst.datasets.validation.check_lst_values`, the check the datasets run when they are
+built); more than half of the values outside the range is a warning. GDAL scale/offset tags of
+GeoTIFFs are applied before the values are looked at.
 """
 import json
 import os
@@ -28,6 +33,7 @@ import numpy as np
 from ..fileio.mat_io import GROKLST_GUIDANCE_BANDS, read_mat_guidance, read_mat_lst
 from ..fileio.raster import read_raster
 from .raster_tile_dataset import _check_scene_grids
+from .validation import DEFAULT_LST_RANGE, LSTValueError, check_lst_values
 
 __all__ = ['DatasetReport', 'check_raster_scene', 'check_groklst', 'guess_format',
            'check_dataset']
@@ -40,7 +46,8 @@ class DatasetReport:
     Attributes:
         errors: messages that make the dataset unusable (each names the file).
         warnings: suspicious but usable (e.g. many NaN pixels).
-        files: per checked file ``dict(path, shape, bands, nan_fraction)``.
+        files: per checked file ``dict(path, shape, bands, nan_fraction)`` (LST files also
+            ``median``, of the finite values).
     """
     root: str
     format: str
@@ -56,12 +63,14 @@ class DatasetReport:
     def format_text(self) -> str:
         """The printed report: per-file table, warnings, errors and a summary line."""
         lines = [f'dataset : {self.root} (format {self.format}, scale x{self.scale})',
-                 f'{"file":60s} {"bands":>5s} {"H x W":>13s} {"NaN %":>7s}']
+                 f'{"file":60s} {"bands":>5s} {"H x W":>13s} {"NaN %":>7s} {"median":>9s}']
         for f in self.files:
             shape = f'{f["shape"][0]} x {f["shape"][1]}' if f.get('shape') else '-'
             nan = f'{100 * f["nan_fraction"]:.2f}' if f.get('nan_fraction') is not None else '-'
+            med = f'{f["median"]:.5g}' if f.get('median') is not None else '-'
             name = osp.relpath(f['path'], self.root)
-            lines.append(f'{name[-60:]:60s} {f.get("bands", "-")!s:>5s} {shape:>13s} {nan:>7s}')
+            lines.append(f'{name[-60:]:60s} {f.get("bands", "-")!s:>5s} {shape:>13s} {nan:>7s} '
+                         f'{med:>9s}')
         lines += [f'WARNING: {w}' for w in self.warnings]
         lines += [f'ERROR: {e}' for e in self.errors]
         lines.append(f'{len(self.files)} files checked: {len(self.errors)} error(s), '
@@ -70,16 +79,31 @@ class DatasetReport:
 
 
 def _record(report: DatasetReport, path: str, array: np.ndarray, max_nan: float,
-            what: str) -> None:
-    """Add a file's shape and NaN fraction to the report; all-NaN is an error."""
+            what: str, lst_range=None) -> None:
+    """Add a file's shape and NaN fraction to the report; all-NaN is an error. With
+    ``lst_range`` (LST files) the values must be in Kelvin (:func:`check_lst_values`)."""
     nan = float(np.mean(~np.isfinite(array))) if array.size else 1.0
-    report.files.append(dict(path=path, shape=tuple(array.shape[-2:]),
-                             bands=int(array.shape[0]), nan_fraction=nan))
+    entry = dict(path=path, shape=tuple(array.shape[-2:]), bands=int(array.shape[0]),
+                 nan_fraction=nan)
+    report.files.append(entry)
     if nan >= 1.0:
         report.errors.append(f'{path}: all pixels are NaN / non-finite ({what}): no valid data')
     elif nan > max_nan:
         report.warnings.append(f'{path}: {100 * nan:.1f}% NaN pixels ({what}), above '
                                f'--max-nan {100 * max_nan:.0f}%')
+    if lst_range is None or nan >= 1.0:
+        return
+    try:
+        summary = check_lst_values(array, path, lst_range)
+    except LSTValueError as err:
+        report.errors.append(str(err))
+        return
+    entry['median'] = summary['median']
+    if summary['in_range_fraction'] < 0.5:
+        report.warnings.append(
+            f'{path}: {100 * (1 - summary["in_range_fraction"]):.1f}% of the finite LST values '
+            f'({what}) lie outside {lst_range[0]:g}–{lst_range[1]:g} K (fill values without a '
+            'nodata tag?); the loader masks them')
 
 
 def _read(report: DatasetReport, reader, path: str, *args) -> Optional[np.ndarray]:
@@ -93,8 +117,11 @@ def _read(report: DatasetReport, reader, path: str, *args) -> Optional[np.ndarra
 
 
 def check_raster_scene(root: str, scale: int, max_nan: float = 0.5,
-                       index_file: str = 'splits.json') -> DatasetReport:
+                       index_file: str = 'splits.json',
+                       lst_range=DEFAULT_LST_RANGE) -> DatasetReport:
     """Check a GeoTIFF scene folder (layout of :class:`~groklst.datasets.RasterTileDataset`).
+
+    ``lst_range``: plausible LST in K of the value check of ``hr`` and ``lr``.
 
     Returns:
         DatasetReport: its ``errors`` list is empty when the scene is usable at ``scale``.
@@ -138,7 +165,8 @@ def check_raster_scene(root: str, scale: int, max_nan: float = 0.5,
             arr = arr.astype(np.float32)
             if prof['nodata'] is not None and np.isfinite(prof['nodata']):
                 arr = np.where(arr == prof['nodata'], np.nan, arr)
-            _record(report, path, arr, max_nan, role)
+            _record(report, path, arr, max_nan, role,
+                    lst_range if role in ('hr', 'lr') else None)
         if role == 'guidance' and bands:
             desc = [d for d in prof['descriptions'] if d]
             if desc and len(desc) == len(bands) and desc != bands:
@@ -177,9 +205,11 @@ def _mat_names(folder: str) -> List[str]:
 
 
 def check_groklst(root: str, scale: int, max_nan: float = 0.5, hr_res: str = '30m',
-                  bands=GROKLST_GUIDANCE_BANDS) -> DatasetReport:
+                  bands=GROKLST_GUIDANCE_BANDS, lst_range=DEFAULT_LST_RANGE) -> DatasetReport:
     """Check a GrokLST ``.mat`` dataset folder (layout of
     :class:`~groklst.datasets.GrokLSTDataset`) at one scale.
+
+    ``lst_range``: plausible LST in K of the value check of the HR and LR LST files.
 
     Returns:
         DatasetReport: its ``errors`` list is empty when the dataset is usable at ``scale``.
@@ -205,7 +235,8 @@ def check_groklst(root: str, scale: int, max_nan: float = 0.5, hr_res: str = '30
         gd = _read(report, read_mat_guidance, osp.join(folders['guidance'], name), bands)
         for arr, key in ((gt, 'gt'), (lr, 'lr'), (gd, 'guidance')):
             if arr is not None:
-                _record(report, osp.join(folders[key], name), arr, max_nan, key)
+                _record(report, osp.join(folders[key], name), arr, max_nan, key,
+                        lst_range if key in ('gt', 'lr') else None)
         if lr is not None:
             want = (lr.shape[-2] * scale, lr.shape[-1] * scale)
             for arr, key in ((gt, 'gt'), (gd, 'guidance')):
@@ -243,7 +274,7 @@ def guess_format(root: str) -> str:
 
 
 def check_dataset(root: str, scale: int, max_nan: float = 0.5, fmt: Optional[str] = None,
-                  hr_res: str = '30m') -> DatasetReport:
+                  hr_res: str = '30m', lst_range=DEFAULT_LST_RANGE) -> DatasetReport:
     """Check a dataset folder of either layout (``fmt`` None: :func:`guess_format`).
 
     Raises:
@@ -253,7 +284,7 @@ def check_dataset(root: str, scale: int, max_nan: float = 0.5, fmt: Optional[str
         raise ValueError(f'{root}: not a folder')
     fmt = fmt or guess_format(root)
     if fmt == 'tif':
-        return check_raster_scene(root, scale, max_nan)
+        return check_raster_scene(root, scale, max_nan, lst_range=lst_range)
     if fmt == 'mat':
-        return check_groklst(root, scale, max_nan, hr_res)
+        return check_groklst(root, scale, max_nan, hr_res, lst_range=lst_range)
     raise ValueError(f"unknown dataset format {fmt!r}; expected 'tif' or 'mat'")

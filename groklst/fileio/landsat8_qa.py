@@ -39,8 +39,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ['QA_LAYOUTS', 'QA_FIELDS', 'CONFIDENCE_THRESHOLDS', 'decode_qa', 'detect_qa_layout',
-           'no_data_mask', 'cloud_mask']
+__all__ = ['QA_LAYOUTS', 'QA_FIELDS', 'CONFIDENCE_THRESHOLDS', 'CLOUD_FLAGS', 'decode_qa',
+           'detect_qa_layout', 'no_data_mask', 'cloud_mask']
 
 #: Field name -> (first bit, number of bits) per layout (module docstring for the sources).
 QA_FIELDS = {
@@ -66,6 +66,11 @@ QA_LAYOUTS = tuple(QA_FIELDS)
 #: Confidence words -> lowest masked confidence value ('none': the field is not used).
 #: "maybe"/"yes" are the pre-collection words for the medium/high levels of Collections 1/2.
 CONFIDENCE_THRESHOLDS = {'maybe': 2, 'yes': 3, 'none': None}
+
+#: Single-bit flags masked as cloud besides the confidences, per layout: CFMask's cloud, its
+#: dilation and cloud shadow in Collection 2 (the earlier layouts have no such bits in use here).
+CLOUD_FLAGS = {'precollection': (), 'collection1': (),
+               'collection2': ('dilated_cloud', 'cloud', 'cloud_shadow')}
 
 #: Flags that mean "no usable measurement" (sensor or geometry), per layout.
 _NO_DATA_FIELDS = ('fill', 'dropped_frame', 'terrain_occlusion')

@@ -31,7 +31,12 @@ GROKLST_GUIDANCE_BANDS: Tuple[str, ...] = (
 GROKLST_LST_VARIABLE = 'data'
 
 __all__ = ['GROKLST_GUIDANCE_BANDS', 'GROKLST_LST_VARIABLE', 'MatVariableError',
-           'list_mat_variables', 'read_mat_lst', 'read_mat_guidance']
+           'list_mat_variables', 'read_mat_header', 'check_mat_variable', 'read_mat_lst',
+           'read_mat_guidance']
+
+#: MATLAB classes of numeric variables (``scipy.io.whosmat``'s third field).
+_NUMERIC_CLASSES = frozenset({'double', 'single', 'int8', 'uint8', 'int16', 'uint16', 'int32',
+                              'uint32', 'int64', 'uint64', 'logical'})
 
 
 class MatVariableError(KeyError, ValueError):
@@ -72,6 +77,105 @@ def list_mat_variables(path) -> list:
         raise NotImplementedError(
             f'{path!r} is a MATLAB v7.3 (HDF5) file, which scipy.io cannot read; '
             're-save it with -v7 or convert it') from err
+
+
+def _check_v5_elements(path: str) -> None:
+    """Check that every top-level data element of a MATLAB v5/v7 file is complete.
+
+    A v5 file is a 128-byte header followed by data elements, each an 8-byte tag
+    (type, byte count) and its bytes (uncompressed elements padded to 8 bytes). Walking the
+    tags costs one small read per variable and finds a truncated file, which
+    ``scipy.io.whosmat`` lists silently with fewer variables.
+
+    Raises:
+        ValueError: the header is not a v5 MAT header or an element runs past the end of the
+            file (message names the file, the byte offset and the file size).
+    """
+    size = osp.getsize(path)
+    with open(path, 'rb') as f:
+        header = f.read(128)
+        if len(header) < 128:
+            raise ValueError(f'{path!r} is not a MAT file: {size} bytes, shorter than the '
+                             '128-byte header')
+        order = {b'IM': '<', b'MI': '>'}.get(header[126:128])
+        if order is None:
+            raise ValueError(f'{path!r} is not a MATLAB v5/v7 MAT file (no endian indicator '
+                             'in its header; corrupt?)')
+        pos = 128
+        while pos < size:
+            f.seek(pos)
+            tag = f.read(8)
+            if len(tag) < 8:
+                raise ValueError(f'cannot read MAT file {path!r}: truncated data element tag '
+                                 f'at byte {pos} of {size} (corrupt or truncated?)')
+            mdtype, nbytes = np.frombuffer(tag, dtype=f'{order}u4')
+            end = pos + 8 + int(nbytes)
+            if mdtype != 15 and end % 8:  # miCOMPRESSED (15) elements are not padded
+                end += 8 - end % 8
+            if pos + 8 + int(nbytes) > size:
+                raise ValueError(f'cannot read MAT file {path!r}: a variable at byte {pos} '
+                                 f'declares {int(nbytes)} bytes but the file ends at byte '
+                                 f'{size} (truncated?)')
+            pos = end
+
+
+def read_mat_header(path) -> Dict[str, Tuple[Tuple[int, ...], str]]:
+    """Names, shapes and MATLAB classes of the variables of a ``.mat`` file, from its headers.
+
+    Reads the variable headers only (``scipy.io.whosmat``), not the pixel data, and checks
+    that no variable is cut short (:func:`_check_v5_elements`): cheap enough to run on every
+    file of a dataset before training.
+
+    Args:
+        path (str | os.PathLike): the ``.mat`` file.
+
+    Returns:
+        dict[str, tuple[tuple[int, ...], str]]: name -> (shape, class), e.g.
+        ``{'data': ((512, 512), 'single')}``.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: the file is not a v5/v7 MAT file, is truncated or its headers cannot be
+            parsed (message names the file).
+        NotImplementedError: MATLAB v7.3 (HDF5) file.
+    """
+    path = _check_file(path)
+    try:
+        entries = sio.whosmat(path)
+    except NotImplementedError as err:
+        raise NotImplementedError(
+            f'{path!r} is a MATLAB v7.3 (HDF5) file, which scipy.io cannot read; '
+            're-save it with -v7 or convert it') from err
+    except (ValueError, TypeError, OSError, EOFError, IndexError, zlib.error,
+            MatReadError) as err:
+        raise ValueError(f'cannot read MAT file {path!r} (corrupt or truncated?): {err}') from err
+    if sio.matlab.matfile_version(path)[0] == 1:  # v5 / v7 (v4 files have no elements)
+        _check_v5_elements(path)
+    return {name: (tuple(int(n) for n in shape), cls) for name, shape, cls in entries}
+
+
+def check_mat_variable(header: Dict[str, Tuple[Tuple[int, ...], str]], path: str,
+                       name: str) -> Tuple[int, int]:
+    """(H, W) of variable ``name`` of a :func:`read_mat_header` result, checked as the readers
+    check it (numeric, 2-D or 2-D with one singleton axis).
+
+    Raises:
+        MatVariableError: ``name`` is absent (the variables present are listed).
+        ValueError: non-numeric class or not 2-D (shape and class in the message).
+    """
+    if name not in header:
+        raise MatVariableError(f'variable {name!r} not found in {path!r}; variables present: '
+                               f'{list(header)}')
+    shape, cls = header[name]
+    if cls not in _NUMERIC_CLASSES:
+        raise ValueError(f'variable {name!r} in {path!r} is of MATLAB class {cls!r} (shape '
+                         f'{shape}); expected a 2-D numeric array')
+    if len(shape) == 3 and 1 in (shape[0], shape[-1]):
+        shape = shape[1:] if shape[0] == 1 else shape[:2]
+    if len(shape) != 2:
+        raise ValueError(f'variable {name!r} in {path!r} has shape {shape}; expected a 2-D '
+                         '(H, W) array (or one with a single singleton axis)')
+    return shape
 
 
 def _load_variables(path: str, names: Sequence[str]) -> Dict[str, np.ndarray]:

@@ -48,3 +48,67 @@ def save_lst_panel(path: str, lr: np.ndarray, pred: np.ndarray, ref: Optional[np
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+def save_map_grid(path: str, panels: list, ncols: int = 4, title: str = '') -> str:
+    """Write a PNG grid of maps (row by row), each with its colour bar.
+
+    Args:
+        path: Output PNG (its folder is created).
+        panels: dicts with ``title``, ``data`` (h, w) and ``kind``: ``'lst'`` (K, inferno,
+            one scale for all such panels: 2-98 % of their valid values), ``'diff'`` (K,
+            diverging, symmetric, one scale: the 98th percentile of |values|), ``'class'``
+            (integer classes 0.., ``labels`` naming them, optional ``colors``, -1 blank) or
+            ``'mask'`` (1 black, 0 light grey, NaN blank).
+        ncols: Panels per row.
+        title: Figure title.
+
+    Returns:
+        The written path.
+    """
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    def finite(kind):
+        vals = [np.asarray(p['data'], float) for p in panels if p['kind'] == kind]
+        vals = np.concatenate([v[np.isfinite(v)] for v in vals]) if vals else np.array([])
+        return vals
+
+    lst = finite('lst')
+    lst_lim = np.percentile(lst, [2, 98]) if lst.size else (0.0, 1.0)
+    diff = finite('diff')
+    diff_lim = float(np.percentile(np.abs(diff), 98)) if diff.size else 1.0
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows),
+                             constrained_layout=True, squeeze=False)
+    for ax in axes.ravel():
+        ax.axis('off')
+    for ax, p in zip(axes.ravel(), panels):
+        data = np.asarray(p['data'])
+        if p['kind'] == 'lst':
+            im = ax.imshow(data, cmap='inferno', vmin=lst_lim[0], vmax=lst_lim[1])
+            fig.colorbar(im, ax=ax, shrink=0.8, label='K')
+        elif p['kind'] == 'diff':
+            im = ax.imshow(data, cmap='RdBu_r', vmin=-max(diff_lim, 1e-6),
+                           vmax=max(diff_lim, 1e-6))
+            fig.colorbar(im, ax=ax, shrink=0.8, label='K')
+        elif p['kind'] == 'class':
+            labels = p.get('labels') or []
+            colors = p.get('colors') or [matplotlib.colormaps['tab10'](i)
+                                         for i in range(max(len(labels), 1))]
+            cmap = matplotlib.colors.ListedColormap(colors)
+            im = ax.imshow(np.ma.masked_less(data, 0), cmap=cmap, vmin=-0.5,
+                           vmax=len(labels) - 0.5, interpolation='nearest')
+            bar = fig.colorbar(im, ax=ax, shrink=0.8, ticks=range(len(labels)))
+            bar.ax.set_yticklabels(labels)
+        else:
+            ax.imshow(data.astype(float), cmap='Greys', vmin=-0.3, vmax=1,
+                      interpolation='nearest')
+        ax.set_title(p['title'])
+    if title:
+        fig.suptitle(title)
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

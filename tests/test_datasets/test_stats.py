@@ -1,10 +1,12 @@
-"""Masked block means (Wald's protocol with a valid mask) on hand-checked arrays."""
+"""Dataset statistics (groklst.datasets.stats): masked block means (Wald's protocol with a valid
+mask) on hand-checked arrays; the statistics fitted on the training split only."""
 import numpy as np
 import pytest
 import torch
 
-from groklst.datasets.stats import masked_block_mean
+from groklst.datasets.stats import fit_stats, masked_block_mean
 from groklst.models.layers.resample import block_mean
+from tests.fixtures.make_groklst_fixture import make_groklst_fixture
 
 
 def test_masked_block_mean_by_hand():
@@ -30,3 +32,25 @@ def test_masked_block_mean_by_hand():
         masked_block_mean(hr, valid, 2, 0.0)
     with pytest.raises(ValueError, match='one \\(H, W\\) shape'):
         masked_block_mean(hr, valid[:2], 2, 0.5)
+
+
+@pytest.fixture(scope='module')
+def groklst(tmp_path_factory):
+    root = tmp_path_factory.mktemp('groklst')
+    info = make_groklst_fixture(root, n=6, hr=32)
+    return str(root), info
+
+
+def test_stats_tool_fits_train_split_only(groklst, tmp_path):
+    root, info = groklst
+    stats = fit_stats(dict(type='GrokLSTDataset', data_root=root, split='train', scale=4))
+    train = [info['names'][i] for i in info['splits']['train']]
+    hr = np.concatenate([info['hr_lst'][n].ravel() for n in train])
+    assert stats['lst']['mean'] == pytest.approx(hr.mean(), abs=1e-3)
+    assert stats['lst']['std'] == pytest.approx(hr.std(ddof=1), rel=1e-4)
+    nd = np.concatenate([info['guidance'][n]['ndvi'].ravel() for n in train])
+    assert stats['guidance']['ndvi']['mean'] == pytest.approx(nd.mean(), abs=1e-5)
+    everything = np.concatenate([v.ravel() for v in info['hr_lst'].values()])
+    assert stats['lst']['mean'] != pytest.approx(everything.mean(), abs=1e-3)
+    with pytest.raises(ValueError, match='training split'):
+        fit_stats(dict(type='GrokLSTDataset', data_root=root, split='test', scale=4))

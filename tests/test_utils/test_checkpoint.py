@@ -1,11 +1,8 @@
 """Safe and strict checkpoint loading (groklst/utils/checkpoint.py, installed into MMEngine by
 groklst/utils/compat.py): malicious pickles are refused at every entry point, weights must match
-the model, ``--resume`` needs a training checkpoint of the config."""
-import os
+the model, ``--resume`` needs a training checkpoint of the config. The command-line tools'
+refusals are tested in tests/test_tools/ (test_test.py, test_train.py, test_downscale.py)."""
 import os.path as osp
-import shlex
-import subprocess
-import sys
 from collections import OrderedDict
 
 import numpy as np
@@ -17,93 +14,14 @@ import groklst  # noqa: F401  (installs the MMEngine patches)
 from groklst.utils.checkpoint import (CheckpointError, CheckpointMismatchError,
                                       UnsafeCheckpointError, checkpoint_safe_globals,
                                       safe_torch_load)
+from tests.fixtures.checkpoints import EDSR, SRCNN
+from tests.fixtures.checkpoints import TINY_SISR_CONFIG as CONFIG
+from tests.fixtures.checkpoints import Lookup
+from tests.fixtures.checkpoints import build_downscaler as _model
+from tests.fixtures.checkpoints import evil_checkpoint as _evil_checkpoint
+from tests.fixtures.checkpoints import training_checkpoint as _training_checkpoint
 from tests.fixtures.make_scene_fixture import make_scene_fixture
-
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-# A tiny unguided EDSR downscaler on a scene laid out like the Landsat-8 demo (2 iterations).
-CONFIG = """
-_base_ = ['{root}/configs/_base_/default_runtime.py']
-data_root = '{data}'
-scale = 4
-train_pipeline = [dict(type='LoadLSTSample', cache_scenes=True),
-                  dict(type='PairedRandomCrop', gt_patch_size=32), dict(type='PackLSTInputs')]
-test_pipeline = [dict(type='LoadLSTSample', cache_scenes=True), dict(type='PackLSTInputs')]
-ds = dict(type='RasterTileDataset', data_root=data_root, scale=scale, use_guidance=False)
-train_dataloader = dict(batch_size=2, num_workers=0,
-                        sampler=dict(type='InfiniteSampler', shuffle=True),
-                        dataset=dict(ds, split='train', pipeline=train_pipeline))
-test_dataloader = dict(batch_size=2, num_workers=0,
-                       sampler=dict(type='DefaultSampler', shuffle=False),
-                       dataset=dict(ds, split='test', pipeline=test_pipeline, test_mode=True))
-test_evaluator = dict(type='LSTMetric')
-test_cfg = dict(type='TestLoop')
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=2, val_interval=1000)
-optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3))
-default_hooks = dict(checkpoint=dict(interval=2, save_best=None))
-model = dict(type='Downscaler', scale=scale, residual='bicubic',
-             lst_norm=dict(stats_file='{data}/stats.json', key='lst'),
-             generator={generator})
-"""
-EDSR = dict(type='EDSR', scale=4, n_feats=8, n_resblocks=1)
-SRCNN = dict(type='SRCNN', scale=4, channels=(8, 4), kernel_sizes=(3, 1, 3))
-
-
-class Payload:
-    """Unpickling this object runs ``touch marker`` (``os.system``) or an ``exec``."""
-
-    def __init__(self, marker, kind='system'):
-        self.marker, self.kind = str(marker), kind
-
-    def __reduce__(self):
-        if self.kind == 'system':
-            return os.system, (f'touch {shlex.quote(self.marker)}',)
-        return exec, (f'open({self.marker!r}, "w").close()',)
-
-
-class Lookup:
-    """Unpickles as ``getattr(owner, name)``."""
-
-    def __init__(self, owner, name):
-        self.owner, self.name = owner, name
-
-    def __reduce__(self):
-        return getattr, (self.owner, self.name)
-
-
-def _model(generator, seed=0):
-    from groklst.registry import MODELS
-    from groklst.utils import register_all_modules
-    register_all_modules()
-    torch.manual_seed(seed)
-    return MODELS.build(dict(type='Downscaler', scale=4, residual='bicubic',
-                             lst_norm=dict(mean=300.0, std=5.0), generator=generator))
-
-
-def _message_hub_state():
-    from mmengine.logging import MessageHub
-    hub = MessageHub.get_instance('test_checkpoint_hub')
-    for i, loss in enumerate((0.9, 0.5, 0.25)):
-        hub.update_scalar('train/loss', loss)
-        hub.update_scalar('train/lr', 1e-3)
-    hub.update_info('best_score', np.float64(1.25))
-    hub.update_info('seed', np.int64(7))
-    return hub.state_dict()
-
-
-def _training_checkpoint(model, path, **extra):
-    """A checkpoint laid out as ``Runner.save_checkpoint`` writes it."""
-    torch.save(dict(meta=dict(epoch=0, iter=2, seed=7, dataset_meta=None),
-                    state_dict=model.state_dict(), message_hub=_message_hub_state(),
-                    optimizer=torch.optim.AdamW(model.parameters()).state_dict(), **extra),
-               str(path))
-    return str(path)
-
-
-def _evil_checkpoint(path, marker, kind='system'):
-    torch.save(dict(meta=dict(epoch=0, iter=2, note=Payload(marker, kind)),
-                    state_dict=OrderedDict(w=torch.zeros(2))), str(path))
-    return str(path)
+from tests.fixtures.paths import ROOT
 
 
 # -- safety ----------------------------------------------------------------------------------
@@ -399,43 +317,27 @@ def test_resume_needs_a_training_checkpoint_of_this_config(scene, tmp_path, kind
     assert runner.iter == 0
 
 
-# -- the command-line tools (subprocesses: the CLI is the subject) ---------------------------
-def _run(*args):
-    env = dict(os.environ, PYTHONPATH=ROOT, OMP_NUM_THREADS='1')
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+def test_checkpoint_roundtrip_with_non_tensor_meta(tmp_path):
+    """mmengine checkpoints carry non-tensor objects (ConfigDict, numpy) that safe loading takes."""
+    from mmengine.config import ConfigDict
+    from mmengine.runner import load_checkpoint
 
-
-@pytest.mark.parametrize('entry', ['test', 'downscale', 'train_resume', 'train_load_from'])
-def test_tools_refuse_a_malicious_checkpoint(scene, tmp_path, entry):
-    _, data, cfgs = scene
-    marker = tmp_path / 'marker'
-    ckpt = _evil_checkpoint(tmp_path / 'evil.pth', marker)
-    work = str(tmp_path / 'work')
-    args = {'test': ['tools/test.py', cfgs['edsr'], ckpt, '--work-dir', work],
-            'downscale': ['tools/downscale.py', '--config', cfgs['edsr'], '--checkpoint', ckpt,
-                          '--lr-lst', f'{data}/lr_lst_x4.tif', '--guidance',
-                          f'{data}/guidance.tif', '--out', str(tmp_path / 'out.tif')],
-            'train_resume': ['tools/train.py', cfgs['edsr'], '--work-dir', work,
-                             '--resume', ckpt],
-            'train_load_from': ['tools/train.py', cfgs['edsr'], '--work-dir', work,
-                                '--cfg-options', f'load_from={ckpt}']}[entry]
-    r = _run(*args)
-    assert r.returncode != 0
-    assert f'Checkpoint {ckpt} refused: it needs the Python object posix.system' in r.stderr
-    assert not marker.exists()
-    assert not osp.exists(tmp_path / 'out.tif')
-    assert not osp.exists(osp.join(work, 'iter_2.pth'))
-
-
-def test_test_tool_refuses_another_models_checkpoint(scene, tmp_path):
-    """Was: a warning, metrics of a randomly initialised model and exit status 0."""
-    _, _, cfgs = scene
-    ckpt = _training_checkpoint(_model(SRCNN), tmp_path / 'srcnn.pth')
-    out = tmp_path / 'm.json'
-    r = _run('tools/test.py', cfgs['edsr'], ckpt, '--work-dir', str(tmp_path / 'work'),
-             '--out', str(out))
-    assert r.returncode != 0
-    assert f'Checkpoint {ckpt} does not match Downscaler: ' in r.stderr
-    assert 'missing keys' in r.stderr and '6 unexpected keys' in r.stderr
-    assert not out.exists()
+    from groklst.registry import MODELS
+    from groklst.utils import register_all_modules
+    register_all_modules()
+    cfg = dict(type='Downscaler', scale=2, lst_norm=dict(mean=295.0, std=4.0),
+               generator=dict(type='MoCoLSKNet', scale=2, guidance_channels=3, base_dim=8,
+                              num_stages=1, n_resblocks=1, reduction=4))
+    torch.manual_seed(0)
+    a = MODELS.build(cfg)
+    path = str(tmp_path / 'ckpt.pth')
+    torch.save(dict(state_dict=a.state_dict(),
+                    meta=dict(cfg=ConfigDict(cfg), seed=np.int64(3), hist=np.arange(3))), path)
+    torch.manual_seed(1)
+    b = MODELS.build(cfg)
+    inp = dict(lr=290 + torch.randn(2, 1, 6, 6), guidance=torch.randn(2, 3, 12, 12))
+    assert not torch.allclose(a(inp), b(inp))
+    ckpt = load_checkpoint(b, path, map_location='cpu', strict=True)
+    assert int(ckpt['meta']['seed']) == 3
+    a.eval(), b.eval()
+    torch.testing.assert_close(a(inp), b(inp), atol=0, rtol=0)

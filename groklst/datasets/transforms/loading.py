@@ -85,19 +85,22 @@ def _check_hr_size(what: str, path: str, arr: np.ndarray, lr_path: str, lr_hw, s
                          f'(expected {want})')
 
 
-def fill_invalid(arr: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def fill_invalid(arr: np.ndarray, mask: np.ndarray, fill_value: float = 0.0) -> np.ndarray:
     """Replace invalid pixels of each channel by the value of the nearest valid pixel.
 
     Nearest-neighbour filling (Euclidean distance transform, ``scipy.ndimage``) keeps values
     near the edge of a cloud or no-data hole close to their valid surroundings, so interpolation
     of the LR field does not drag unrelated values into valid HR pixels next to the hole.
+    Filled pixels only feed the convolutions: the masks keep them out of losses and metrics.
 
     Args:
         arr: (C, H, W) float32.
         mask: (1 or C, H, W) bool, True where valid.
+        fill_value: value of a channel without any valid pixel. Defaults to 0.
 
     Returns:
-        (C, H, W) float32, finite everywhere (0 where a channel has no valid pixel).
+        (C, H, W) float32, finite everywhere (``fill_value`` where a channel has no valid
+        pixel).
     """
     from scipy.ndimage import distance_transform_edt
     out = arr.copy()
@@ -107,11 +110,41 @@ def fill_invalid(arr: np.ndarray, mask: np.ndarray) -> np.ndarray:
         if valid.all():
             continue
         if not valid.any():
-            out[c] = 0.0
+            out[c] = fill_value
             continue
         rows, cols = distance_transform_edt(~valid, return_distances=False, return_indices=True)
         out[c] = arr[c][rows, cols]
     return out
+
+
+def lr_support_mask(lr_mask: np.ndarray, scale: int, dilation: int = 0) -> np.ndarray:
+    """HR pixels whose LR support is valid.
+
+    The LR support of an HR pixel (i, j) is the LR pixel (i // s, j // s) whose s x s block it
+    lies in; with ``dilation`` = d it is the (2d + 1) x (2d + 1) LR pixels around that one
+    (d = 2 covers the 4 x 4 footprint of bicubic interpolation). An HR pixel over an invalid
+    LR pixel (cloud, no data, out-of-range value) sees only filled input, so it is neither
+    trained on nor scored.
+
+    Args:
+        lr_mask: (1, h, w) bool, True where the LR LST is valid.
+        scale: scale factor s.
+        dilation: LR pixels added around every invalid LR pixel (>= 0).
+
+    Returns:
+        (1, s·h, s·w) bool, True where the HR pixel's LR support is entirely valid.
+
+    Raises:
+        ValueError: negative ``dilation``.
+    """
+    if dilation < 0:
+        raise ValueError(f'dilation must be >= 0 LR pixels, got {dilation}')
+    invalid = ~np.asarray(lr_mask, bool)
+    if dilation and invalid.any():
+        from scipy.ndimage import binary_dilation
+        size = 2 * int(dilation) + 1
+        invalid = binary_dilation(invalid, structure=np.ones((1, size, size), bool))
+    return ~invalid.repeat(scale, axis=-2).repeat(scale, axis=-1)
 
 
 @TRANSFORMS.register_module()
@@ -122,9 +155,14 @@ class LoadLSTSample(BaseTransform):
     ``hr_window`` ((row, col), (H, W)) and ``mask_path`` (uint8 valid mask on the HR grid).
     Formats: ``lr_format`` key of the results ('tif', 'mat', 'npz'). A pixel is valid when it is
     finite, inside ``valid_range`` (K) and, where a mask file is given, flagged valid. Invalid LST
-    pixels are filled with the tile's valid mean so nothing non-finite reaches a network; masks
-    (bool) keep them out of loss and metrics. Non-finite guidance pixels are filled the same way
-    and make the co-located reference pixel invalid.
+    pixels are filled with the value of the nearest valid pixel of the tile
+    (:func:`fill_invalid`; a tile without any valid pixel with the middle of ``valid_range``)
+    so nothing non-finite reaches a network; the masks (bool) keep them out of loss and
+    metrics. Invalid LR pixels propagate into ``gt_mask``: an HR pixel whose LR support
+    (:func:`lr_support_mask`: the LR pixel above it, dilated by ``lr_support_dilation`` LR
+    pixels) is invalid is neither trained on nor scored, so a tile whose LR is all invalid
+    adds nothing to the loss. Non-finite guidance pixels are filled the same way and make the
+    co-located reference pixel invalid.
 
     Added keys: ``lr_lst`` (1, h, w), ``lr_mask`` (1, h, w), ``gt_lst`` (1, H, W), ``gt_mask``
     (1, H, W), ``guidance`` (K, H, W) float32 (K, H, W); see ``groklst/datasets/CONTRACT.md``.
@@ -135,6 +173,8 @@ class LoadLSTSample(BaseTransform):
             ``guidance_bands`` of the results.
         cache_scenes: keep whole GeoTIFF scenes in memory (per worker) and cut windows from
             them: fast for small scenes such as the Landsat-8 demo; leave off for large ones.
+        lr_support_dilation: LR pixels by which invalid LR pixels are dilated before they
+            mask the HR pixels above them (0: the s x s block only; 2: the bicubic footprint).
 
     Raises:
         ValueError: guidance band count differs from the expected count; LR and HR sizes are not
@@ -142,10 +182,16 @@ class LoadLSTSample(BaseTransform):
     """
 
     def __init__(self, valid_range: Tuple[float, float] = (200.0, 360.0),
-                 expected_bands: Optional[int] = None, cache_scenes: bool = False) -> None:
+                 expected_bands: Optional[int] = None, cache_scenes: bool = False,
+                 lr_support_dilation: int = 0) -> None:
+        if int(lr_support_dilation) < 0:
+            raise ValueError(f'lr_support_dilation must be >= 0, got {lr_support_dilation}')
         self.valid_range = valid_range
         self.expected_bands = expected_bands
         self.cache_scenes = cache_scenes
+        self.lr_support_dilation = int(lr_support_dilation)
+        #: fill of a tile without any valid LST pixel (masked everywhere, never trained on)
+        self.empty_fill = 0.5 * (float(valid_range[0]) + float(valid_range[1]))
 
     def _read(self, path, fmt, kind, window=None, bands=None):
         if self.cache_scenes and fmt == 'tif':
@@ -196,10 +242,11 @@ class LoadLSTSample(BaseTransform):
                 gt_mask &= m > 0
             if guidance is not None:
                 gt_mask &= g_valid.all(axis=0, keepdims=True)
-            results['gt_lst'] = fill_invalid(gt, gt_mask)
-            results['gt_mask'] = gt_mask
+            results['gt_lst'] = fill_invalid(gt, gt_mask, self.empty_fill)
+            results['gt_mask'] = gt_mask & lr_support_mask(lr_mask, scale,
+                                                           self.lr_support_dilation)
 
-        results['lr_lst'] = fill_invalid(lr, lr_mask)
+        results['lr_lst'] = fill_invalid(lr, lr_mask, self.empty_fill)
         results['lr_mask'] = lr_mask
         results['ori_shape'] = (h * scale, w * scale)
         return results

@@ -17,9 +17,14 @@ from groklst.evaluation.functional import (METRIC_NAMES, merge_moments, metrics_
                                            pixel_moments, valid_pixels)
 from groklst.registry import METRICS
 
-__all__ = ['LSTMetric']
+__all__ = ['LSTMetric', 'NoValidPixelsError']
 
 _MISSING = object()
+
+
+class NoValidPixelsError(ValueError):
+    """An evaluation (validation or test) in which no image has a valid reference pixel: its
+    metrics would be NaN, so nothing can be scored or selected."""
 
 
 def _field(sample: Any, key: str, default: Any = _MISSING) -> Any:
@@ -55,8 +60,11 @@ class LSTMetric(BaseMetric):
     - ``n_images`` (images in the per-image mean), ``n_skipped`` (images skipped),
       ``n_pixels`` (valid pixels pooled).
 
-    Metrics are NaN when undefined (e.g. no usable image); nothing raises at the end of an
-    evaluation.
+    Metrics are NaN when undefined (e.g. an image whose prediction is constant);
+    :meth:`compute_metrics` never raises. :meth:`evaluate` (what the val and test loops call)
+    raises :class:`NoValidPixelsError` when not one valid pixel was evaluated, on every rank:
+    a NaN metric must neither be reported as a result nor take part in selecting the best
+    checkpoint.
 
     Args:
         pred_key (str): prediction field. Defaults to ``'pred_lst'``.
@@ -114,6 +122,26 @@ class LSTMetric(BaseMetric):
             self.results.append(dict(
                 sample_id=None if sample_id is None else str(sample_id),
                 n_valid=int(p.size), moments=moments, metrics=metrics))
+
+    def evaluate(self, size: int) -> Dict[str, float]:
+        """Metrics of the processed samples of all ranks (:meth:`BaseMetric.evaluate`).
+
+        Raises:
+            NoValidPixelsError: the samples held no valid reference pixel at all (raised on
+                every rank, after the results were shared, so distributed runs stop together).
+        """
+        n_samples = len(self.results)
+        metrics = super().evaluate(size)
+        if int(metrics.get(self._key('n_pixels'), 1)) == 0:
+            raise NoValidPixelsError(
+                f'LSTMetric: none of the {int(metrics.get(self._key("n_skipped"), 0))} evaluated '
+                f'images ({n_samples} on this rank) has a valid reference pixel (gt_mask and a '
+                'finite LST): every metric would be NaN. Check the LST unit (K), the '
+                "loader's valid_range and the masks of the data")
+        return metrics
+
+    def _key(self, name: str) -> str:
+        return f'{self.prefix}/{name}' if self.prefix else name
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         """Average per-image metrics and evaluate the pooled statistics.

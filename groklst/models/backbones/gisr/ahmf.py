@@ -184,7 +184,6 @@ class AHMF(BaseGenerator):
                  neck: Union[None, Mapping[str, Any], Sequence[Mapping[str, Any]]] = None,
                  init_cfg=None):
         super().__init__(scale, init_cfg=init_cfg)
-        self.scale = scale
         self.guidance_channels = guidance_channels
         c = num_feats
         k = 3 if scale == 8 else 1

@@ -121,7 +121,6 @@ class CODON(BaseGenerator):
         super().__init__(scale, init_cfg=init_cfg)
         if n_cross < 1 or n_fuse < 1:
             raise ValueError(f'n_cross and n_fuse must be >= 1, found {n_cross}, {n_fuse}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         c = num_feats
         relu = nn.ReLU(inplace=True)

@@ -107,7 +107,6 @@ class CUNet(BaseGenerator):
     def __init__(self, scale: int, guidance_channels: int, n_filters: int = 64,
                  kernel_size: int = 9, n_iters: int = 4, init_cfg=None):
         super().__init__(scale, init_cfg=init_cfg)
-        self.scale = scale
         self.guidance_channels = guidance_channels
         lista = dict(n_filters=n_filters, kernel_size=kernel_size, n_iters=n_iters)
         self.unique_lst = LISTABlock(1, **lista)

@@ -152,7 +152,6 @@ class DAGF(BaseGenerator):
         if n_feats % 2 or num_pyramid < 1:
             raise ValueError(f'n_feats must be even and num_pyramid >= 1, found {n_feats} and '
                              f'{num_pyramid}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.num_pyramid = num_pyramid
         self.lst_head = nn.Sequential(_conv(1, n_feats, act=False), _conv(n_feats, n_feats, 1))

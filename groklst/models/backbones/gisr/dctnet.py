@@ -166,7 +166,6 @@ class DCTNet(BaseGenerator):
     def __init__(self, scale: int, guidance_channels: int, n_feats: int = 64,
                  n_shared: int = 32, n_layers: int = 4, lambda_init=(0.1, 0.3), init_cfg=None):
         super().__init__(scale, init_cfg=init_cfg)
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.lst_head = nn.Sequential(nn.Conv2d(1, n_feats, 3, padding=1), nn.ReLU())
         self.guide_head = nn.Sequential(nn.Conv2d(guidance_channels, n_feats, 3, padding=1),

@@ -128,7 +128,6 @@ class DGF(BaseGenerator):
             raise ValueError(f"DGF filter_type must be 'fast' or 'conv', found {filter_type!r}")
         if lr_depth < 0:
             raise ValueError(f'DGF lr_depth must be >= 0, found {lr_depth}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.filter_type = filter_type
         self.radius = radius

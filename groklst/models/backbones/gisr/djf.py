@@ -92,7 +92,6 @@ class DJF(BaseGenerator):
         if any(k % 2 == 0 for k in (*branch_kernels, *fusion_kernels)):
             raise ValueError(f'{name} kernel sizes must be odd, found {tuple(branch_kernels)} '
                              f'and {tuple(fusion_kernels)}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.upsample_mode = upsample_mode
         self.cnn_t = _three_layer_cnn(1, branch_channels, branch_kernels)

@@ -105,7 +105,6 @@ class _DeformableKernelBase(BaseGenerator):
             raise ValueError(f'kernel_size must be odd and positive, found {kernel_size}')
         if len(widths) != 3:
             raise ValueError(f'widths must hold 3 channel counts, found {tuple(widths)}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.kernel_size = kernel_size
         self.residual = residual

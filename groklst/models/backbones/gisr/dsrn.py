@@ -72,7 +72,6 @@ class DSRN(BaseGenerator):
         super().__init__(scale, init_cfg=init_cfg)
         if n_levels < 1:
             raise ValueError(f'n_levels must be >= 1, found {n_levels}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.n_levels = n_levels
         ch = [n_feats * 2 ** lvl for lvl in range(n_levels)]

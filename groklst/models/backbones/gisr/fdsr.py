@@ -129,7 +129,6 @@ class FDSR(BaseGenerator):
         super().__init__(scale, init_cfg=init_cfg)
         if unshuffle < 2 or unshuffle & (unshuffle - 1):
             raise ValueError(f'unshuffle must be a power of two >= 2, found {unshuffle}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.unshuffle = unshuffle
         feats = num_feats

@@ -113,7 +113,6 @@ class MSGNet(BaseGenerator):
         super().__init__(scale, init_cfg=init_cfg)
         if guidance_channels < 1:
             raise ValueError(f'MSGNet needs guidance_channels >= 1, found {guidance_channels}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.levels = int(round(math.log2(scale)))
         self.low_pass = GaussianLowPass(blur_kernel, blur_sigma)

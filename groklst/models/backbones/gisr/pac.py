@@ -101,7 +101,6 @@ class PacJointUpsample(BaseGenerator):
                              f'{(n_t_layers, n_g_layers, n_f_layers)}')
         if f_sz_2 % 2 == 0:
             raise ValueError(f'f_sz_2 must be odd, found {f_sz_2}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.k_ch = k_ch
         self.num_ups = int(math.log2(scale))

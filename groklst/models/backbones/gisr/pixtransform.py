@@ -143,7 +143,6 @@ class PixTransformNet(BaseGenerator):
         if guidance_channels < 1:
             raise ValueError(f'PixTransformNet needs guidance_channels >= 1, '
                              f'found {guidance_channels}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.upsample_mode = upsample_mode
         self.mlp = PixTransformMLP(guidance_channels, 1, hidden, width, kernel_size)

@@ -164,7 +164,6 @@ class PMBANet(BaseGenerator):
         if num_stages < 1 or n_units < 1:
             raise ValueError(f'num_stages and n_units must be >= 1, found {num_stages} and '
                              f'{n_units}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.num_stages = num_stages
         self.lst_head = nn.Sequential(_conv_prelu(1, guide_feats), _conv_prelu(guide_feats,

@@ -150,7 +150,6 @@ class RSAG(BaseGenerator):
     def __init__(self, scale: int, guidance_channels: int, n_feats: int = 16,
                  n_blocks: int = 30, init_cfg=None):
         super().__init__(scale, init_cfg=init_cfg)
-        self.scale = scale
         self.guidance_channels = guidance_channels
         phases = int(math.log2(scale))
         self.phases = phases

@@ -310,7 +310,6 @@ class SGNet(BaseGenerator):
         super().__init__(scale, init_cfg=init_cfg)
         if n_feats % 2:
             raise ValueError(f'n_feats must be even, found {n_feats}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         f = n_feats
 

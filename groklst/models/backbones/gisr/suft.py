@@ -101,7 +101,6 @@ class SUFT(BaseGenerator):
                  reduction: int = 16,
                  init_cfg=None):
         super().__init__(scale, init_cfg=init_cfg)
-        self.scale = scale
         self.guidance_channels = guidance_channels
         f = num_feats
         self.lst_in = nn.Sequential(default_conv(1, f, 3), nn.LeakyReLU(0.2, inplace=True))

@@ -62,7 +62,6 @@ class SVLRM(BaseGenerator):
             raise ValueError(f'SVLRM needs guidance_channels >= 1, found {guidance_channels}')
         if num_layers < 2:
             raise ValueError(f'SVLRM needs num_layers >= 2, found {num_layers}')
-        self.scale = scale
         self.guidance_channels = guidance_channels
         self.upsample_mode = upsample_mode
         layers = []

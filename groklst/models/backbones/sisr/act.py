@@ -150,7 +150,6 @@ class ACT(BaseGenerator):
         dim = n_feats * token_size ** 2
         if dim % n_heads:
             raise ValueError(f'token width {dim} is not divisible by n_heads {n_heads}')
-        self.scale = scale
         self.n_feats = n_feats
         self.token_size = token_size
         head_dim = dim // n_heads

@@ -206,7 +206,6 @@ class HAUNet(BaseGenerator):
         if len(enc_blk_nums) != 2 or len(dec_blk_nums) != 2 or len(heads) != 3:
             raise ValueError('HAUNet has two encoder/decoder levels and three head counts, '
                              f'found {enc_blk_nums}, {dec_blk_nums}, {heads}')
-        self.scale = scale
         c = width
         self.intro = default_conv(in_channels, c, 3)
         self.encoders = nn.ModuleList([

@@ -256,7 +256,6 @@ class NGswin(BaseGenerator):
             raise ValueError(f'dec_dim ({dec_dim}) must equal embed_dim ({embed_dim})')
         if embed_dim % 4 ** (n_stages - 1):
             raise ValueError(f'embed_dim {embed_dim} must be divisible by {4 ** (n_stages - 1)}')
-        self.scale = scale
         self.pad_unit = 2 ** (n_stages - 1) * window_size
         dpr = torch.linspace(0, drop_path_rate, sum(depths) + dec_depth).tolist()
         common = dict(window_size=window_size, head_dim=head_dim, mlp_ratio=mlp_ratio,

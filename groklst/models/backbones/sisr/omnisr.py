@@ -242,7 +242,6 @@ class OmniSR(BaseGenerator):
         super().__init__(scale, init_cfg=init_cfg)
         if num_feat % 4:
             raise ValueError(f'num_feat must be divisible by 4 (heads), found {num_feat}')
-        self.scale = scale
         self.window_size = window_size
         self.input = default_conv(in_channels, num_feat, 3)
         self.residual_layer = nn.Sequential(

@@ -118,7 +118,6 @@ class SAFMN(BaseGenerator):
                  n_levels: int = 4,
                  init_cfg=None):
         super().__init__(scale, init_cfg=init_cfg)
-        self.scale = scale
         self.min_size = 2 ** (n_levels - 1)
         self.to_feat = default_conv(in_channels, dim, 3)
         self.feats = nn.Sequential(

@@ -61,7 +61,6 @@ class SRCNN(BaseGenerator):
                              f'{tuple(channels)} and {tuple(kernel_sizes)}')
         if any(k % 2 == 0 for k in kernel_sizes):
             raise ValueError(f'SRCNN kernel sizes must be odd, found {tuple(kernel_sizes)}')
-        self.scale = scale
         self.upsample_mode = upsample_mode
         widths = [in_channels, *channels, in_channels]
         layers = []

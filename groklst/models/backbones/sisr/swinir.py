@@ -152,7 +152,6 @@ class SwinIR(BaseGenerator):
                              f'{resi_connection!r}')
         if len(depths) != len(num_heads):
             raise ValueError(f'depths {depths} and num_heads {num_heads} differ in length')
-        self.scale = scale
         self.window_size = window_size
         self.upsampler = upsampler
         self.conv_first = default_conv(in_channels, embed_dim, 3)

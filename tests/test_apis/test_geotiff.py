@@ -1,0 +1,135 @@
+"""Scene-level downscaling of GeoTIFFs (groklst.apis.geotiff): round trip and preview, nothing
+half-written, the pre-checks (CRS, extent, resolution ratio, band count and order, grid
+alignment) before any compute, LR on a larger shifted lattice windowed not resampled."""
+import os
+
+import numpy as np
+import pytest
+import rasterio
+import torch
+from affine import Affine
+
+from groklst.apis import SceneCheckError, downscale_geotiff, downscale_scene, init_downscaler
+from groklst.fileio.raster import read_raster, write_raster
+from groklst.utils import register_all_modules
+from tests.test_apis.scene_helpers import (BICUBIC_X4, CRS, G_TRANSFORM, HR, _shifted,
+                                           _smooth_scene, _write_inputs)
+
+register_all_modules()
+
+
+def test_geotiff_round_trip_and_preview(guided, tmp_path):
+    model, lr, g = guided
+    lr = lr.copy()
+    lr[0:2, 0:3] = np.nan
+    lr_path, g_path = _write_inputs(str(tmp_path), lr, g)
+    out, png = str(tmp_path / 'out' / 'lst.tif'), str(tmp_path / 'out' / 'lst.png')
+    res = downscale_geotiff(model, lr_path, [g_path], out, tile=64, overlap=32, batch=2,
+                            preview=png, progress=False)
+    arr, prof = read_raster(out)
+    assert arr.shape == (1, HR, HR) and arr.dtype == np.float32
+    assert prof['crs'] == rasterio.crs.CRS.from_string(CRS)
+    assert prof['transform'] == G_TRANSFORM
+    assert np.isnan(prof['nodata'])
+    assert prof['descriptions'] == ('LST',) and prof['units'] == ('K',)
+    expect = downscale_scene(model, lr, g, tile=64, overlap=32, progress=False)
+    np.testing.assert_allclose(arr[0], expect, atol=1e-5, equal_nan=True)
+    assert np.isnan(arr[0, :8, :12]).all()
+    assert res['valid_fraction'] == pytest.approx(1 - 96 / HR ** 2)
+    with open(png, 'rb') as f:
+        assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+    assert sorted(os.listdir(tmp_path / 'out')) == ['lst.png', 'lst.tif']
+
+
+def test_failure_while_writing_leaves_no_file(guided, tmp_path, monkeypatch):
+    model, lr, g = guided
+    lr_path, g_path = _write_inputs(str(tmp_path / 'in'), lr, g)
+    out_dir = tmp_path / 'out'
+    out_dir.mkdir()
+    (out_dir / 'old.tif').write_bytes(b'previous result')
+    import groklst.visualization
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('disk full')
+
+    monkeypatch.setattr(groklst.visualization, 'save_lst_panel', broken)
+    with pytest.raises(RuntimeError, match='disk full'):
+        downscale_geotiff(model, lr_path, [g_path], str(out_dir / 'old.tif'),
+                          preview=str(out_dir / 'p.png'), tile=64, overlap=32, progress=False)
+    assert os.listdir(out_dir) == ['old.tif']
+    assert (out_dir / 'old.tif').read_bytes() == b'previous result'
+
+
+@pytest.mark.parametrize('case, match', [
+    ('crs', 'CRS mismatch'),
+    ('extent', 'extents do not overlap'),
+    ('ratio', 'resolution ratio: expected LR pixels 4 x the guidance pixels'),
+    ('bands', 'guidance band count: the model was trained with 3 bands'),
+    ('order', 'guidance band order'),
+    ('lr_bands', 'expected 1 band'),
+    ('misaligned', 'grid alignment'),
+])
+def test_prechecks_fail_before_compute_and_write_nothing(guided, tmp_path, monkeypatch, case,
+                                                         match):
+    model, lr, g = guided
+    folder = str(tmp_path / 'in')
+    lr_t = G_TRANSFORM * Affine.scale(4)
+    kw = {}
+    if case == 'crs':
+        kw['crs'] = 'EPSG:32617'
+    elif case == 'extent':
+        lr_t = _shifted(lr_t, 1e5, 0)
+    elif case == 'ratio':
+        lr_t = G_TRANSFORM * Affine.scale(3)
+    elif case == 'misaligned':
+        lr_t = _shifted(lr_t, 45.0, 0)  # 1.5 guidance pixels
+    elif case == 'order':
+        kw['descriptions'] = ['nir', 'red', 'ndvi']
+    lr_path, g_path = _write_inputs(folder, lr, g, lr_transform=lr_t, **kw)
+    if case == 'bands':
+        write_raster(g_path, g[:2], CRS, G_TRANSFORM, nodata=float('nan'))
+    if case == 'lr_bands':
+        write_raster(lr_path, np.stack([lr, lr]), CRS, lr_t)
+    out_dir = tmp_path / 'out'
+    out_dir.mkdir()
+    calls = []
+    import groklst.apis.geotiff as geotiff_mod
+    monkeypatch.setattr(geotiff_mod, 'downscale_scene', lambda *a, **k: calls.append(1))
+    with pytest.raises(SceneCheckError, match=match) as err:
+        downscale_geotiff(model, lr_path, [g_path], str(out_dir / 'o.tif'),
+                          preview=str(out_dir / 'o.png'), tile=64, overlap=32, progress=False)
+    assert calls == []  # failed before any compute
+    assert ('lr.tif' in str(err.value)) or ('guidance.tif' in str(err.value))
+    assert os.listdir(out_dir) == []
+
+
+def test_lr_on_a_shifted_larger_lattice_is_windowed_not_resampled(tmp_path):
+    """LR grids that cover more than the guidance, with the guidance origin on whole guidance
+    pixels of the LR lattice, are windowed (no resampling): origin 2 LR px up-left gives exactly
+    the output of the LR cut to the guidance extent; origin 2 HR px up-left (half an LR pixel)
+    gives the bicubic field of the LR window cropped by 2 HR px."""
+    lr, g = _smooth_scene(1)
+    model = init_downscaler(BICUBIC_X4)
+    rng = np.random.default_rng(2)
+    big = (300 + rng.normal(0, 1, (30, 30))).astype(np.float32)
+    big[2:26, 2:26] = lr
+    lr_t = _shifted(G_TRANSFORM * Affine.scale(4), -240.0, 240.0)
+    lr_path, g_path = _write_inputs(str(tmp_path / 'a'), big, g, lr_transform=lr_t)
+    res = downscale_geotiff(model, lr_path, [g_path], str(tmp_path / 'a.tif'), tile=64,
+                            overlap=32, progress=False)
+    assert not res['resampled']
+    lr2, g2 = _write_inputs(str(tmp_path / 'b'), lr, g)
+    downscale_geotiff(model, lr2, [g2], str(tmp_path / 'b.tif'), tile=64, overlap=32,
+                      progress=False)
+    a = read_raster(str(tmp_path / 'a.tif'))[0][0]
+    b = read_raster(str(tmp_path / 'b.tif'))[0][0]
+    np.testing.assert_allclose(a, b, atol=1e-5)
+
+    half = _shifted(G_TRANSFORM * Affine.scale(4), -60.0, 60.0)  # 2 HR px up-left
+    lr_path, g_path = _write_inputs(str(tmp_path / 'c'), big, g, lr_transform=half)
+    res = downscale_geotiff(model, lr_path, [g_path], str(tmp_path / 'c.tif'), tile=256,
+                            progress=False)
+    c = read_raster(str(tmp_path / 'c.tif'))[0][0]
+    # the LR window is rows/cols 0..24 (ceil((2 + 96) / 4) = 25), the guidance at offset 2
+    field = model.predict_lst(torch.from_numpy(big[None, None, :25, :25])).numpy()[0, 0]
+    np.testing.assert_allclose(c, field[2:2 + HR, 2:2 + HR], atol=1e-4)

@@ -1,0 +1,71 @@
+"""tools/downscale.py run as a script: its exit status and error line, ``--resample-lr``, and a
+malicious checkpoint refused (the scene inference itself is tested in tests/test_apis/)."""
+import os.path as osp
+
+import numpy as np
+from affine import Affine
+
+from groklst.apis import downscale_geotiff, init_downscaler
+from groklst.fileio.raster import read_raster, write_raster
+from tests.fixtures.checkpoints import EDSR, TINY_SISR_CONFIG, evil_checkpoint
+from tests.fixtures.paths import ROOT
+from tests.fixtures.tiny_configs import write_config
+from tests.test_apis.scene_helpers import (BICUBIC_X4, CRS, G_TRANSFORM, _smooth_scene,
+                                           _write_inputs)
+
+TOOL = 'tools/downscale.py'
+
+
+def cli_commands(tmp, fixture):
+    # A 60 m LR (ratio 2 at a x4 model): a piecewise-constant field whose 120 m block means
+    # are the LR of _smooth_scene
+    lr, g = _smooth_scene()
+    hr = np.kron(lr, np.ones((4, 4), np.float32))
+    lr60 = hr.reshape(48, 2, 48, 2).mean(axis=(1, 3))
+    _, g_path = _write_inputs(str(tmp), lr, g)
+    lr60_path = osp.join(str(tmp), 'lr60.tif')
+    write_raster(lr60_path, lr60[None], CRS, G_TRANSFORM * Affine.scale(2), nodata=float('nan'))
+    common = ['--config', BICUBIC_X4, '--lr-lst', lr60_path, '--guidance', g_path, '--tile', '64',
+              '--overlap', '32', '--no-progress']
+    data = fixture('tiny_scene')
+    edsr = write_config(tmp / 'tiny_edsr.py', TINY_SISR_CONFIG, root=ROOT, data=data,
+                        generator=EDSR)
+    evil = evil_checkpoint(tmp / 'evil.pth', tmp / 'marker')
+    return {
+        'no_resample': [TOOL, *common, '--out', tmp / 'refused.tif'],
+        'resample': [TOOL, *common, '--out', tmp / 'o.tif', '--resample-lr'],
+        'evil': [TOOL, '--config', edsr, '--checkpoint', evil, '--lr-lst',
+                 f'{data}/lr_lst_x4.tif', '--guidance', f'{data}/guidance.tif', '--out',
+                 tmp / 'evil_out.tif'],
+    }
+
+
+def test_cli_error_exit_and_resample_lr(cli):
+    """A 60 m LR fails without --resample-lr; with it the LR is average-resampled to 120 m,
+    which equals the 4 x 4 block mean, so the output matches the one from the 120 m LR (the
+    reference comes from the package)."""
+    runs = cli[__name__]
+    code, _, err = runs['no_resample']
+    assert code == 1
+    assert 'resolution ratio' in err and not (runs.tmp / 'refused.tif').exists()
+    assert err.strip().splitlines()[-1].startswith('downscale: error: ')
+    code, out, err = runs['resample']
+    assert code == 0, err
+    assert 'resampled LR' in out
+    ref = str(runs.tmp / 'ref.tif')
+    res = downscale_geotiff(init_downscaler(BICUBIC_X4), str(runs.tmp / 'lr.tif'),
+                            [str(runs.tmp / 'guidance.tif')], ref, tile=64, overlap=32,
+                            progress=False)
+    assert not res['resampled'] and osp.isfile(ref)
+    np.testing.assert_allclose(read_raster(str(runs.tmp / 'o.tif'))[0], read_raster(ref)[0],
+                               atol=1e-3)
+
+
+def test_refuses_a_malicious_checkpoint(cli):
+    runs = cli[__name__]
+    code, _, err = runs['evil']
+    ckpt = runs.tmp / 'evil.pth'
+    assert code != 0
+    assert f'Checkpoint {ckpt} refused: it needs the Python object posix.system' in err
+    assert not (runs.tmp / 'marker').exists()
+    assert not (runs.tmp / 'evil_out.tif').exists()
