@@ -41,8 +41,8 @@ __all__ = ['fit_scenes', 'default_config', 'bind_scenes', 'set_iters', 'DEFAULT_
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 #: Config used without ``config``, per scale factor: the NDVI-guided (sensor-agnostic) default.
 DEFAULT_CONFIGS = {
-    2: 'configs/selfsup/fdsr/fdsr_x2_1xb8-800it_coarse-scenes-ndvi.py',
-    4: 'configs/selfsup/fdsr/fdsr_x4_1xb8-800it_coarse-scenes-ndvi.py',
+    2: 'configs/selfsup/gdi/gdi_x2_1xb8-1500it_coarse-scenes-ndvi.py',
+    4: 'configs/selfsup/gdi/gdi_x4_1xb8-1500it_coarse-scenes-ndvi.py',
 }
 #: Normalization statistics in the work dir.
 STATS_NAME = 'scene_stats.json'
@@ -160,7 +160,8 @@ def _model_facts(cfg) -> dict:
                                                                    False)),
                 trainable=bool(n_params) and not isinstance(model, PerSceneSharpener),
                 n_params=int(n_params), name=type(getattr(model, 'generator', None) or
-                                                     model).__name__)
+                                                     model).__name__,
+                needs_pixel_size=bool(getattr(model, 'needs_pixel_size', False)), model=model)
 
 
 def _best_checkpoint(runner) -> Optional[str]:
@@ -284,6 +285,13 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
     rows = read_scenes_csv(scenes)
     metas = check_scenes(rows, s, bands if facts['uses_guidance'] else None,
                          facts['uses_guidance'])
+    if facts['needs_pixel_size']:  # e.g. GDI's band limit in metres: projected CRS needed
+        from .geotiff import _meta, guidance_pixel_metres
+        for m in metas:
+            try:
+                guidance_pixel_metres(_meta(m['guidance_paths'][0]), facts['model'])
+            except SceneCheckError as exc:
+                raise SceneCheckError(f"scene {m['id']}: {exc}") from exc
     log(f"[fit_scenes] {len(metas)} scene(s) checked: {facts['name']} x{s}, guidance "
         f"{list(bands) if facts['uses_guidance'] and bands else 'only defines the grid'}")
     train = facts['trainable'] and checkpoint is None

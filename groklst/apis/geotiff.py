@@ -69,6 +69,36 @@ def _pixel_size(m: dict):
     return t.a, t.e
 
 
+def guidance_pixel_metres(g_meta: dict, model=None) -> Optional[float]:
+    """Guidance pixel size in metres from its georeference (square pixels of a projected CRS,
+    any linear unit converted), or None where it cannot be known (geographic or missing CRS,
+    non-square pixels) and ``model`` does not need it.
+
+    Raises:
+        SceneCheckError: ``model`` reads metres (``needs_pixel_size`` true) and the guidance is
+            not on square pixels of a projected CRS.
+    """
+    crs = g_meta.get('crs')
+    a, e = _pixel_size(g_meta)
+    needs = bool(getattr(model, 'needs_pixel_size', False))
+    problem = None
+    if crs is None:
+        problem = 'no CRS'
+    elif not crs.is_projected:
+        problem = f'a geographic CRS ({crs.to_string()})'
+    elif not math.isclose(abs(a), abs(e), rel_tol=_TOL):
+        problem = f'non-square pixels ({abs(a):g} x {abs(e):g})'
+    if problem is None:
+        factor = crs.linear_units_factor[1] if crs.linear_units_factor else 1.0
+        return abs(a) * float(factor)
+    if needs:
+        raise SceneCheckError(
+            f"{g_meta['path']}: {type(model).__name__} needs the guidance pixel size in metres: "
+            f'expected square pixels in a projected CRS, found {problem}; reproject the '
+            f'guidance (e.g. gdalwarp -t_srs EPSG:326xx) first')
+    return None
+
+
 def check_scene_inputs(lr_path: str, guidance_paths: Sequence[str], info: dict,
                        resample_lr: bool = False) -> dict:
     """Run every metadata check (see the module docstring) without reading pixels.
@@ -283,7 +313,7 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
                               f'guidance extent, found none')
     t0 = time.perf_counter()
     pred = downscale_scene(model, lr, guidance, tile=tile, overlap=overlap, batch=batch,
-                           progress=progress)
+                           progress=progress, pixel_size=guidance_pixel_metres(g0, model))
     seconds = time.perf_counter() - t0
     pred = pred[r0:r0 + g0['height'], c0:c0 + g0['width']]
 

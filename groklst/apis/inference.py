@@ -232,7 +232,7 @@ def _iter_tiles(hr_h, hr_w, tile_h, tile_w, stride_h, stride_w) -> Iterator[Tupl
 
 def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
                     tile: int = 256, overlap: int = 32, batch: int = 4,
-                    progress: bool = True) -> np.ndarray:
+                    progress: bool = True, pixel_size: Optional[float] = None) -> np.ndarray:
     """Downscale a whole LR LST scene onto the HR grid by tiled, overlap-blended inference.
 
     Args:
@@ -248,6 +248,9 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
             ``0 <= 2·overlap <= tile``.
         batch: tiles per forward pass (memory ∝ tile² · batch).
         progress: show a tqdm progress bar.
+        pixel_size: HR (guidance) pixel size in metres, handed to the model as the data
+            samples' ``hr_pixel_size`` (models whose output depends on metres, e.g. the band
+            limit of :class:`groklst.models.GuidedDetailDownscaler`, need it); None: not known.
 
     Returns:
         (s·h, s·w) float32 HR LST in K, NaN over the s × s block of every invalid LR pixel, at
@@ -296,6 +299,8 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
             m_t = lr_valid[None, r // s:(r + tile_h) // s, c // s:(c + tile_w) // s]
             lrs.append(fill_invalid(lr_t, m_t))
             sample = LSTDataSample()
+            if pixel_size is not None:
+                sample.set_metainfo(dict(hr_pixel_size=float(pixel_size)))
             sample.lr_mask = torch.from_numpy(m_t.copy()).to(device)
             samples.append(sample)
             if use_g is not None:

@@ -21,11 +21,17 @@ from .coarse_scenes import (SceneReader, check_scenes, fit_scene_stats, heldout_
                             read_scenes_csv)
 from .transforms.loading import fill_invalid
 
-__all__ = ['CoarseSceneDataset', 'SPLITS']
+__all__ = ['CoarseSceneDataset', 'SPLITS', 'NATIVE_KINDS', 'SCENE_WEIGHTS']
 
 #: Splits: 'train' (random crops outside the held-out blocks), 'val' and 'test' (both the
 #: held-out blocks, at the coarse level: the self-supervised criterion of model selection).
 SPLITS = ('train', 'val', 'test')
+#: Kinds of native-scale samples: 'consistency' (the Downscaler's aggregation-consistency loss)
+#: or 'native_wald' (guided detail injection, :class:`groklst.models.GuidedDetailDownscaler`,
+#: which degrades the coarse crop itself; its held-out validation samples are native-scale too).
+NATIVE_KINDS = ('consistency', 'native_wald')
+#: How training crops are spread over the scenes.
+SCENE_WEIGHTS = ('uniform', 'valid_pixels')
 
 
 def _block_all(valid: np.ndarray, s: int) -> np.ndarray:
@@ -67,15 +73,25 @@ class CoarseSceneDataset(BaseDataset):
       LST itself; ``guidance`` (K, P, P): the fine guidance under it; target ``gt_lst`` = the
       same coarse crop (the aggregation-consistency target).
 
-    Both kinds have the same input shapes, so one batch may mix them. The share of
-    'consistency' samples is ``native_fraction``. Masks: a target pixel counts only where the
+    * ``'native_wald'`` (``native_kind='native_wald'``) — native scale for guided detail
+      injection: input ``lr_lst`` (1, P, P) a crop of P = ``crop_size`` coarse pixels (less
+      when no sampled scene is that large: the largest multiple of s that fits one), its
+      valid mask ``lr_mask``, ``guidance`` (K, s·P, s·P) the fine guidance under it, target
+      ``gt_lst`` = the crop; the model makes LR′ from the crop itself. Its 'val'/'test' samples
+      are P-pixel windows centred on each held-out block (its context), scored only inside the
+      block.
+
+    'reconstruction' and 'consistency' samples have the same input shapes, so one batch may mix
+    them. The share of native-scale samples is ``native_fraction``. Masks: a target pixel counts only where the
     coarse LST is finite, not nodata and inside ``valid_range``, its guidance is valid (guided
     models) and, for 'reconstruction', its LR′ pixel is valid; invalid input pixels are filled
     from the nearest valid pixel (never trained on). Pixels of held-out blocks are no data in
     every training sample.
 
-    Splits: 'train' has ``samples_per_epoch`` items; item i uses scene ``i mod n`` (every
-    scene not in ``exclude_ids`` equally often), a random crop (trying to avoid held-out blocks) and a random kind
+    Splits: 'train' has ``samples_per_epoch`` items; with ``scene_weights='uniform'`` item i
+    uses scene ``i mod n`` (every scene not in ``exclude_ids`` equally often), with
+    ``'valid_pixels'`` the items are shared among the scenes in proportion to their valid
+    coarse pixels (largest remainders; a nearly cloudy scene gets few crops); a random crop (trying to avoid held-out blocks) and a random kind
     (NumPy's global generator, re-seeded per worker by MMEngine; works with ``DefaultSampler``
     and ``InfiniteSampler``, under DDP too). 'val' and 'test' are the held-out blocks
     (:func:`groklst.datasets.coarse_scenes.heldout_blocks`: ``val_fraction`` of the whole
@@ -107,6 +123,9 @@ class CoarseSceneDataset(BaseDataset):
             held-out block is accepted (its held-out pixels are no data then).
         exclude_ids: scene ids checked but never sampled (e.g. scenes without a valid pixel,
             the ``empty`` list of :func:`~groklst.datasets.coarse_scenes.fit_scene_stats`).
+        native_kind: kind of the native-scale samples, one of :data:`NATIVE_KINDS`.
+        scene_weights: one of :data:`SCENE_WEIGHTS` ('valid_pixels' reads every scene's
+            coarse LST once, when the dataset is built).
 
     Raises:
         SceneCheckError: a bad scenes CSV or scene (first failure, scene id named).
@@ -123,7 +142,9 @@ class CoarseSceneDataset(BaseDataset):
                  val_max_blocks: Optional[int] = 8, seed: int = 0,
                  valid_range: Tuple[float, float] = (200.0, 360.0),
                  use_guidance: bool = True, cache_scenes: int = 8, max_crop_tries: int = 10,
-                 exclude_ids: Optional[Sequence[str]] = None, **kwargs) -> None:
+                 exclude_ids: Optional[Sequence[str]] = None,
+                 native_kind: str = 'consistency', scene_weights: str = 'uniform',
+                 **kwargs) -> None:
         self.scale = s = int(scale)
         if split not in SPLITS:
             raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
@@ -143,6 +164,13 @@ class CoarseSceneDataset(BaseDataset):
         if int(samples_per_epoch) < 1:
             raise ValueError(f'samples_per_epoch must be >= 1, got {samples_per_epoch}')
         self.native_fraction = float(native_fraction)
+        if native_kind not in NATIVE_KINDS:
+            raise ValueError(f'native_kind must be one of {NATIVE_KINDS}, got {native_kind!r}')
+        if scene_weights not in SCENE_WEIGHTS:
+            raise ValueError(f'scene_weights must be one of {SCENE_WEIGHTS}, got '
+                             f'{scene_weights!r}')
+        self.native_kind = native_kind
+        self.scene_weights = scene_weights
         deg = degradation or dict(type='BoxDegradation')
         self.degradation = TRANSFORMS.build(deg) if isinstance(deg, dict) else deg
         self.samples_per_epoch = int(samples_per_epoch)
@@ -172,9 +200,17 @@ class CoarseSceneDataset(BaseDataset):
         used = [k for k, sc in enumerate(self.scenes) if sc['id'] not in self.exclude_ids]
         if not used:
             raise ValueError(f'{self.ann_file}: every scene is excluded (exclude_ids)')
+        # 'native_wald' crops: crop_size, or less when no sampled scene is that large
+        sides = [min(r1 - r0, c1 - c0) for k in used
+                 for (r0, r1), (c0, c1) in [self.scenes[k]['region']]]
+        self.native_crop = max(self.scale, min(self.crop_size,
+                                               max(sides) // self.scale * self.scale))
         if self.split == 'train':
-            return [dict(scene=used[i % len(used)], item=i)
-                    for i in range(self.samples_per_epoch)]
+            if self.scene_weights == 'uniform':
+                picks = [used[i % len(used)] for i in range(self.samples_per_epoch)]
+            else:
+                picks = self._weighted_picks(used)
+            return [dict(scene=k, item=i) for i, k in enumerate(picks)]
         items = [dict(scene=k, origin=o) for k in used for o in self.scenes[k]['heldout']]
         if not items:
             raise ValueError(
@@ -182,6 +218,25 @@ class CoarseSceneDataset(BaseDataset):
                 f'is smaller than 2 x 2 blocks of val_block_size={self.val_block_size} coarse '
                 f'px (or val_fraction=0); lower val_block_size')
         return items
+
+    def _valid_pixels(self, sc: dict) -> int:
+        (r0, r1), (c0, c1) = sc['region']
+        return int(self._valid(self._reader.coarse(sc, (r0, r1), (c0, c1))).sum())
+
+    def _weighted_picks(self, used: List[int]) -> List[int]:
+        """Scene index of every 'train' item, shared in proportion to valid coarse pixels
+        (largest remainders, every scene with a valid pixel at least once when there are enough
+        items)."""
+        counts = np.array([self._valid_pixels(self.scenes[k]) for k in used], np.float64)
+        if counts.sum() == 0:
+            raise ValueError(f'{self.ann_file}: no valid coarse pixel in any sampled scene')
+        n = self.samples_per_epoch
+        quota = counts / counts.sum() * n
+        alloc = np.floor(quota).astype(int)
+        rest = n - alloc.sum()
+        order = np.argsort(-(quota - alloc), kind='stable')
+        alloc[order[:rest]] += 1
+        return [k for k, a in zip(used, alloc) for _ in range(int(a))]
 
     def fit_normalization_stats(self, log=None) -> dict:
         """Normalization statistics of the scenes (coarse LST, fine guidance):
@@ -247,12 +302,13 @@ class CoarseSceneDataset(BaseDataset):
         out.update(gt_lst=fill_invalid(target.astype(np.float32), gt_mask), gt_mask=gt_mask)
         return out
 
-    def _consistency(self, sc: dict, r0: int, c0: int, size: int):
+    def _consistency(self, sc: dict, r0: int, c0: int, size: int, hide: bool = True):
         s = self.scale
         rows, cols = (r0, r0 + size), (c0, c0 + size)
         lr = self._reader.coarse(sc, rows, cols)
         lr[~self._valid(lr)] = np.nan
-        self._hide_heldout(sc, lr, r0, c0)
+        if hide:
+            self._hide_heldout(sc, lr, r0, c0)
         lr = lr[None].astype(np.float32)
         lr_mask = self._valid(lr)
         gt_mask = lr_mask.copy()
@@ -265,20 +321,37 @@ class CoarseSceneDataset(BaseDataset):
         out.update(gt_lst=out['lr_lst'].copy(), gt_mask=gt_mask)
         return out
 
+    def _native_wald_val(self, sc: dict, r0: int, c0: int):
+        """A held-out block at (r0, c0) in a window of about ``crop_size`` coarse pixels
+        centred on it (margins: multiples of s), scored inside the block only."""
+        s, b = self.scale, self.val_block_size
+        margin = max(0, (self.native_crop - b) // 2) // s * s
+        size = b + 2 * margin
+        out = self._consistency(sc, r0 - margin, c0 - margin, size, hide=False)
+        inside = np.zeros_like(out['gt_mask'])
+        inside[:, margin:margin + b, margin:margin + b] = True
+        out['gt_mask'] = out['gt_mask'] & inside
+        return out
+
     def prepare_data(self, idx: int):
         info = self.get_data_info(idx)
         sc = self.scenes[info['scene']]
         s = self.scale
+        wald = self.native_kind == 'native_wald'
         if self.split == 'train':
             native = np.random.rand() < self.native_fraction
             if native:
-                size = self.crop_size // s
+                size = self.native_crop if wald else self.crop_size // s
                 r0, c0 = self._random_origin(sc, size)
                 results = self._consistency(sc, r0, c0, size)
             else:
                 r0, c0 = self._random_origin(sc, self.crop_size)
                 results = self._reconstruction(sc, r0, c0, self.crop_size, True, None)
-            kind = 'consistency' if native else 'reconstruction'
+            kind = self.native_kind if native else 'reconstruction'
+        elif wald:
+            r0, c0 = info['origin']
+            results = self._native_wald_val(sc, r0, c0)
+            kind = self.native_kind
         else:
             r0, c0 = info['origin']
             rng = np.random.default_rng([self.seed, zlib.crc32(sc['id'].encode()), r0, c0])

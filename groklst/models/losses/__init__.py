@@ -1,5 +1,5 @@
 from .consistency import AggregationConsistencyLoss, aggregate_lst
-from .pixel_losses import MaskedCharbonnierLoss, MaskedL1Loss
+from .pixel_losses import MaskedCharbonnierLoss, MaskedL1Loss, MaskedMSELoss
 
-__all__ = ['MaskedL1Loss', 'MaskedCharbonnierLoss', 'AggregationConsistencyLoss',
+__all__ = ['MaskedL1Loss', 'MaskedMSELoss', 'MaskedCharbonnierLoss', 'AggregationConsistencyLoss',
            'aggregate_lst']
