@@ -213,7 +213,8 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
         work_dir: training run folder (log, checkpoints, ``scene_stats.json``, the bound
             config ``fit_scenes_config.py``).
         out_dir: output folder; ``<id>.tif`` per scene.
-        config: model config; default :func:`default_config` of ``scale``.
+        config: model config file (or an ``mmengine.Config``, used on a copy); default
+            :func:`default_config` of ``scale``.
         scale: scale factor s (default 4 without ``config``; with it, must match).
         iters: training iterations (default: the config's).
         checkpoint: fitted weights: skip training and apply them (statistics from
@@ -257,9 +258,17 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
         config = default_config(4 if scale is None else scale)
         log(f'[fit_scenes] config: {osp.relpath(config, REPO_ROOT)} (the NDVI default for '
             f'x{4 if scale is None else scale})')
-    if not osp.isfile(config):
+    if isinstance(config, Config):
+        cfg = copy.deepcopy(config)
+        config = cfg.filename or '<Config>'
+    elif not osp.isfile(config):
         raise FileNotFoundError(f'config file {config} not found')
-    cfg = Config.fromfile(config)
+    else:
+        cfg = Config.fromfile(config)
+    # MMEngine re-formats a config's text with yapf wherever a Runner logs, dumps or checkpoints
+    # it (seconds of CPU each time); the fitted run's text only changes layout without it
+    cfg = Config(cfg.to_dict(), cfg_text=cfg.text, filename=cfg.filename,
+                 format_python_code=False)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     facts = _model_facts(cfg)

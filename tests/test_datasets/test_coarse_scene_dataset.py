@@ -201,3 +201,102 @@ def test_dataset_pickles_without_open_files_and_bounds_open_files(tmp_path):
     assert len(copy._reader._open) == 0
     r = copy.prepare_data(2)
     assert r['lr_lst'].shape == (1, 2, 2) and len(copy) == 8
+
+
+# ----------------------------------------------------------------------------- 'native_wald'
+@pytest.mark.parametrize('offset', [(0, 0), (3, 1)])
+def test_native_wald_samples_are_coarse_crops_with_the_fine_guidance_under_them(tmp_path,
+                                                                                  offset):
+    sc = make_scene(str(tmp_path), 'sc', 4, (16, 16), offset, holes=True, bands=('ndvi',))
+    csv = write_csv(str(tmp_path), [sc['row']])
+    np.random.seed(1)
+    ds = _dataset(csv, native_fraction=1.0, native_kind='native_wald', samples_per_epoch=6,
+                  val_fraction=0.3)
+    heldout = ds.scenes[0]['heldout']
+    assert heldout
+    for i in range(len(ds)):
+        r = ds.prepare_data(i)
+        assert r['sample_kind'] == 'native_wald'
+        r0, c0 = map(int, r['sample_id'].split(':')[-1].split(','))
+        assert r['lr_lst'].shape == (1, 8, 8) and r['guidance'].shape == (1, 32, 32)
+        rr, cc = np.mgrid[r0 * 4:(r0 + 8) * 4, c0 * 4:(c0 + 8) * 4]
+        ndvi, _, _ = fields(rr - offset[0], cc - offset[1])
+        ok = r['gt_mask'][0]
+        assert ok.any()
+        np.testing.assert_allclose(r['guidance'][0][np.repeat(np.repeat(ok, 4, 0), 4, 1)],
+                                   ndvi[np.repeat(np.repeat(ok, 4, 0), 4, 1)], atol=1e-5)
+        truth = sc['coarse'][r0:r0 + 8, c0:c0 + 8]
+        np.testing.assert_allclose(r['gt_lst'][0][ok], truth[ok], atol=1e-4)
+        np.testing.assert_allclose(r['lr_lst'][0][ok], truth[ok], atol=1e-4)
+        assert not (r['lr_mask'][0] & ~np.isfinite(truth)).any()  # the cloud is no data
+        for br, bc in heldout:  # held-out pixels are no data in training
+            for y in range(br, br + 4):
+                for x in range(bc, bc + 4):
+                    if r0 <= y < r0 + 8 and c0 <= x < c0 + 8:
+                        assert not r['lr_mask'][0, y - r0, x - c0]
+    val = _dataset(csv, 'val', native_kind='native_wald', val_fraction=0.3)
+    assert len(val) == len(heldout)
+    for i in range(len(val)):
+        r = val.prepare_data(i)
+        assert r['sample_kind'] == 'native_wald'
+        br, bc = map(int, r['sample_id'].split(':')[-1].split(','))
+        # crop_size 8 around a block of 4: margins of 2 rounded down to a multiple of s: 0
+        assert r['lr_lst'].shape == (1, 4, 4) and r['guidance'].shape == (1, 16, 16)
+        size, margin = 4, 0
+        inside = np.zeros((size, size), bool)
+        inside[margin:margin + 4, margin:margin + 4] = True
+        assert not (r['gt_mask'][0] & ~inside).any()
+        truth = sc['coarse'][br:br + 4, bc:bc + 4]
+        np.testing.assert_allclose(r['gt_lst'][0][margin:margin + 4, margin:margin + 4]
+                                   [np.isfinite(truth)], truth[np.isfinite(truth)], atol=1e-4)
+
+
+def test_native_wald_val_windows_give_context_around_the_block(tmp_path):
+    sc = make_scene(str(tmp_path), 'sc', 4, (24, 24), (0, 0), holes=False, bands=('ndvi',))
+    csv = write_csv(str(tmp_path), [sc['row']])
+    val = _dataset(csv, 'val', native_kind='native_wald', crop_size=16, val_block_size=4,
+                   val_fraction=0.1)
+    r = val.prepare_data(0)
+    br, bc = map(int, r['sample_id'].split(':')[-1].split(','))
+    assert r['lr_lst'].shape == (1, 12, 12) and r['guidance'].shape == (1, 48, 48)
+    assert int(r['gt_mask'].sum()) == 16 and r['gt_mask'][0, 4:8, 4:8].all()
+    lo_r, lo_c = max(br - 4, 0), max(bc - 4, 0)
+    window = np.full((12, 12), np.nan, np.float32)
+    src = sc['coarse'][lo_r:br + 8, lo_c:bc + 8]
+    window[lo_r - (br - 4):lo_r - (br - 4) + src.shape[0],
+           lo_c - (bc - 4):lo_c - (bc - 4) + src.shape[1]] = src
+    ok = np.isfinite(window)
+    np.testing.assert_allclose(r['lr_lst'][0][ok], window[ok], atol=1e-4)
+    assert (r['lr_mask'][0] == ok).all()  # outside the scene: no data, filled
+
+
+def test_native_crop_shrinks_to_the_largest_scene(tmp_path):
+    sc = make_scene(str(tmp_path), 'small', 4, (10, 11), (0, 0), holes=False, bands=('ndvi',))
+    csv = write_csv(str(tmp_path), [sc['row']])
+    ds = _dataset(csv, native_fraction=1.0, native_kind='native_wald', crop_size=32,
+                  samples_per_epoch=2)
+    assert ds.native_crop == 8
+    assert ds.prepare_data(0)['lr_lst'].shape == (1, 8, 8)
+
+
+def test_valid_pixel_scene_weights(tmp_path):
+    clear = make_scene(str(tmp_path), 'clear', 4, (12, 12), (0, 0), holes=False,
+                       bands=('ndvi',))
+    cloudy = make_scene(str(tmp_path), 'cloudy', 4, (12, 12), (0, 0), holes=False,
+                        bands=('ndvi',), seed=1)
+    with rasterio.open(osp.join(str(tmp_path), cloudy['row'][1]), 'r+') as dst:
+        a = dst.read(1)
+        a[:9, :] = np.nan
+        dst.write(a, 1)
+    csv = write_csv(str(tmp_path), [clear['row'], cloudy['row']])
+    ds = _dataset(csv, samples_per_epoch=100, scene_weights='valid_pixels')
+    picks = [ds.get_data_info(i)['scene'] for i in range(len(ds))]
+    # regions of 11 x 11 coarse px (the guidance lacks one fine row / column): 121 valid
+    # pixels against 2 x 11 = 22; 100 x 121 / 143 = 84.6 -> 85 items, 15.4 -> 15
+    assert picks.count(0) == 85 and picks.count(1) == 15
+    uniform = _dataset(csv, samples_per_epoch=100)
+    assert [uniform.get_data_info(i)['scene'] for i in range(4)] == [0, 1, 0, 1]
+    with pytest.raises(ValueError, match='native_kind must be one of'):
+        _dataset(csv, native_kind='wald')
+    with pytest.raises(ValueError, match='scene_weights must be one of'):
+        _dataset(csv, scene_weights='area')
