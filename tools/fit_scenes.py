@@ -3,7 +3,7 @@ the scenes, then write a fine LST GeoTIFF per scene.
 
     python tools/fit_scenes.py --scenes SCENES.csv --work-dir W --out-dir OUT \\
         [--config CFG] [--scale 4] [--iters N] [--checkpoint K] [--device cpu] \\
-        [--tile 256 --overlap 32 --batch 4] [--prepare-only]
+        [--tile 256 --overlap 32 --batch 4] [--prepare-only] [--cfg-options k=v ...]
 
 SCENES.csv has the columns ``id,lr_lst,guidance`` (guidance: one multi-band GeoTIFF, or
 single-band GeoTIFFs joined with ';'; paths relative to the CSV). Every scene is checked before
@@ -13,6 +13,8 @@ docs/selfsupervised.md and groklst/apis/fit_scenes.py.
 """
 import argparse
 import sys
+
+from mmengine.config import DictAction
 
 from groklst.apis import SceneCheckError, fit_scenes
 
@@ -40,6 +42,8 @@ def parse_args(argv=None):
                    help='check the scenes, write the statistics and the run config '
                         '(W/fit_scenes_config.py, for tools/dist_train.sh) and stop')
     p.add_argument('--no-progress', action='store_true', help='hide the progress bars')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction, default=None,
+                   help='override config values, e.g. model.consistency=hard')
     return p.parse_args(argv)
 
 
@@ -49,7 +53,8 @@ def main(argv=None) -> int:
         fit_scenes(args.scenes, args.work_dir, args.out_dir, config=args.config,
                    scale=args.scale, iters=args.iters, checkpoint=args.checkpoint,
                    device=args.device, tile=args.tile, overlap=args.overlap, batch=args.batch,
-                   prepare_only=args.prepare_only, progress=not args.no_progress)
+                   prepare_only=args.prepare_only, cfg_options=args.cfg_options,
+                   progress=not args.no_progress)
     except (SceneCheckError, ValueError, FileNotFoundError) as exc:
         print(f'fit_scenes: error: {exc}', file=sys.stderr)
         return 1
