@@ -12,10 +12,12 @@ Stages (each timed and printed):
 2. **stats** — normalization statistics of the scenes' coarse LST and fine guidance, written to
    ``WORK_DIR/scene_stats.json`` (with ``checkpoint``: the statistics of the run that made the
    checkpoint, found in ``WORK_DIR`` or beside the checkpoint).
-3. **train** — self-supervised training (:class:`groklst.datasets.CoarseSceneDataset`: Wald's
-   protocol on the coarse LST plus native-scale aggregation consistency) with
-   :mod:`groklst.apis.runner`; the checkpoint with the lowest coarse-level RMSE on the
-   held-out blocks is kept (no fine truth is used anywhere). Skipped with ``checkpoint`` and
+3. **train** — self-supervised training on :class:`groklst.datasets.CoarseSceneDataset` with
+   :mod:`groklst.apis.runner`: by default guided detail injection
+   (:class:`groklst.models.downscalers.GuidedDetailDownscaler`, Wald's protocol through a fitted sensor
+   footprint on native-scale crops); zoo models through the ``Downscaler`` (Wald's protocol
+   plus native-scale aggregation consistency). The checkpoint with the lowest coarse-level
+   RMSE on the held-out blocks is kept (no fine truth is used anywhere). Skipped with ``checkpoint`` and
    for models without trainable parameters (bicubic, TsHARP, DMS, ...).
 4. **downscale** — every scene through :func:`groklst.apis.downscale_geotiff` (the tiled,
    blended inference of ``tools/downscale.py``) to ``OUT_DIR/<id>.tif``: fine LST (K, float32,
@@ -39,7 +41,8 @@ __all__ = ['fit_scenes', 'default_config', 'bind_scenes', 'set_iters', 'DEFAULT_
 
 #: The repository root of an editable install (configs/ beside groklst/).
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-#: Config used without ``config``, per scale factor: the NDVI-guided (sensor-agnostic) default.
+#: Config used without ``config``, per scale factor: the NDVI-guided (sensor-agnostic) default,
+#: guided detail injection (docs/selfsupervised.md).
 DEFAULT_CONFIGS = {
     2: 'configs/selfsup/gdi/gdi_x2_1xb8-1500it_coarse-scenes-ndvi.py',
     4: 'configs/selfsup/gdi/gdi_x4_1xb8-1500it_coarse-scenes-ndvi.py',

@@ -27,7 +27,7 @@ __all__ = ['CoarseSceneDataset', 'SPLITS', 'NATIVE_KINDS', 'SCENE_WEIGHTS']
 #: held-out blocks, at the coarse level: the self-supervised criterion of model selection).
 SPLITS = ('train', 'val', 'test')
 #: Kinds of native-scale samples: 'consistency' (the Downscaler's aggregation-consistency loss)
-#: or 'native_wald' (guided detail injection, :class:`groklst.models.GuidedDetailDownscaler`,
+#: or 'native_wald' (guided detail injection, :class:`groklst.models.downscalers.GuidedDetailDownscaler`,
 #: which degrades the coarse crop itself; its held-out validation samples are native-scale too).
 NATIVE_KINDS = ('consistency', 'native_wald')
 #: How training crops are spread over the scenes.
