@@ -37,7 +37,7 @@ METHODS: Dict[str, dict] = {
     'dms-ndvi': dict(label='DMS (NDVI)', guidance='ndvi',
                      config='configs/selfsup/classic/dms_x{s}_coarse-scenes-ndvi.py'),
     'dms-10band': dict(label='DMS (10 bands)', guidance='10band',
-                       config='configs/selfsup/classic/dms_x4_coarse-scenes-10band.py'),
+                       config='configs/selfsup/classic/dms_x{s}_coarse-scenes-10band.py'),
     'gdi-ndvi': dict(label='GDI NDVI (default)', guidance='ndvi',
                      config='configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-ndvi.py'),
     'gdi-ndvi-hard': dict(label='GDI NDVI + hard projection', guidance='ndvi',
