@@ -188,9 +188,10 @@ def write_speed_scenes(root: str, n: int = 100, coarse: int = 64, scale: int = 4
                 + 0.05 * rng.standard_normal((hw, hw))).astype(np.float32)
         lst = 300.0 - 12.0 * ndvi + 2.0 * np.sin(0.01 * (xx + yy) + ph)
         lr = lst.reshape(coarse, scale, coarse, scale).mean(axis=(1, 3)).astype(np.float32)
-        if k % 3 == 0:
-            r0, c0 = rng.integers(0, coarse - 16, 2)
-            lr[r0:r0 + 16, c0:c0 + 16] = np.nan
+        if k % 3 == 0:  # a cloud of a quarter of the side
+            side = max(1, coarse // 4)
+            r0, c0 = rng.integers(0, coarse - side, 2)
+            lr[r0:r0 + side, c0:c0 + side] = np.nan
         x0, y0 = 400000.0 + 10000.0 * k, 5000000.0
         g_t = Affine(30.0, 0, x0, 0, -30.0, y0)
         sid = f's{k:03d}'
