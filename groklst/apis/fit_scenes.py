@@ -14,10 +14,11 @@ Stages (each timed and printed):
    checkpoint, found in ``WORK_DIR`` or beside the checkpoint).
 3. **train** — self-supervised training on :class:`groklst.datasets.CoarseSceneDataset` with
    :mod:`groklst.apis.runner`: by default guided detail injection
-   (:class:`groklst.models.downscalers.GuidedDetailDownscaler`, Wald's protocol through a fitted sensor
-   footprint on native-scale crops); zoo models through the ``Downscaler`` (Wald's protocol
-   plus native-scale aggregation consistency). The checkpoint with the lowest coarse-level
-   RMSE on the held-out blocks is kept (no fine truth is used anywhere). Skipped with ``checkpoint`` and
+   (:class:`groklst.models.downscalers.GuidedDetailDownscaler`, Wald's protocol through a
+   fitted sensor footprint on native-scale crops); zoo models through the ``Downscaler``
+   (Wald's protocol plus native-scale aggregation consistency). The checkpoint with the lowest
+   coarse-level RMSE on the held-out blocks is kept (no fine truth is used anywhere). Skipped
+   with ``checkpoint`` and
    for models without trainable parameters (bicubic, TsHARP, DMS, ...).
 4. **downscale** — every scene through :func:`groklst.apis.downscale_geotiff` (the tiled,
    blended inference of ``tools/downscale.py``) to ``OUT_DIR/<id>.tif``: fine LST (K, float32,

@@ -250,7 +250,8 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
         progress: show a tqdm progress bar.
         pixel_size: HR (guidance) pixel size in metres, handed to the model as the data
             samples' ``hr_pixel_size`` (models whose output depends on metres, e.g. the band
-            limit of :class:`groklst.models.downscalers.GuidedDetailDownscaler`, need it); None: not known.
+            limit of :class:`groklst.models.downscalers.GuidedDetailDownscaler`, need it);
+            None: not known.
 
     Returns:
         (s·h, s·w) float32 HR LST in K, NaN over the s × s block of every invalid LR pixel, at

@@ -137,8 +137,10 @@ def test_bad_inputs_fail_before_training_and_write_nothing(scenes, tmp_path):
 # ----------------------------------------------------------------------------- GDI (default)
 def test_the_defaults_are_the_gdi_ndvi_configs():
     from groklst.apis.fit_scenes import default_config
-    assert default_config(4).endswith('configs/selfsup/gdi/gdi_x4_1xb8-1500it_coarse-scenes-ndvi.py')
-    assert default_config(2).endswith('configs/selfsup/gdi/gdi_x2_1xb8-1500it_coarse-scenes-ndvi.py')
+    assert default_config(4).endswith('configs/selfsup/gdi/'
+                                      'gdi_x4_1xb8-1500it_coarse-scenes-ndvi.py')
+    assert default_config(2).endswith('configs/selfsup/gdi/'
+                                      'gdi_x2_1xb8-1500it_coarse-scenes-ndvi.py')
     with pytest.raises(ValueError, match='no default self-supervised config for scale 3'):
         default_config(3)
 

@@ -5,8 +5,8 @@
 #   the fine guidance under it (the model makes LR' = box mean of the crop itself); crops are
 #   shared among the scenes in proportion to their valid coarse pixels; flips / rot90;
 # * validation (self-supervised, never fine truth): 20 % of the 8 x 8-pixel coarse blocks of every
-#   scene (at most 32) are held out of training and scored at the coarse level (pooled RMSE) every 500
-#   iterations; the best checkpoint is kept;
+#   scene (at most 32) are held out of training and scored at the coarse level (pooled RMSE)
+#   every 500 iterations; the best checkpoint is kept;
 # * model: h = per-pixel MLP (2 x 32, GELU, zero-initialised output) on [normalised U(LR),
 #   NDVI]; footprint sigma fitted from 0.3 coarse px (lr x10, no weight decay); output band
 #   limit sigma_out = min(sigma_fit x coarse pixel size, 80 m); no projection;

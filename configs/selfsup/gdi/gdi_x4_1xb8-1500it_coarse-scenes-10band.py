@@ -3,7 +3,8 @@
 # the NDVI config. For other sensors copy this file and list your bands, in the order of your
 # guidance files.
 _base_ = ['./gdi_x4_1xb8-1500it_coarse-scenes-ndvi.py']
-guidance_bands = ['coastal', 'blue', 'green', 'red', 'nir', 'swir1', 'swir2', 'ndvi', 'ndwi', 'ndbi']
+guidance_bands = ['coastal', 'blue', 'green', 'red', 'nir', 'swir1', 'swir2', 'ndvi', 'ndwi',
+                  'ndbi']
 num_guidance = len(guidance_bands)
 model = dict(guidance_channels=num_guidance)
 train_dataloader = dict(dataset=dict(guidance_bands=guidance_bands))

@@ -1,6 +1,6 @@
 """Building blocks shared by several generators: activations, convolutions, channel and window
-attention, residual groups, a coarse sensor's footprint, DBPN projections, sub-pixel upsamplers, transformer blocks and LR/HR
-resampling.
+attention, residual groups, a coarse sensor's footprint, DBPN projections, sub-pixel upsamplers,
+transformer blocks and LR/HR resampling.
 
 Blocks particular to one model live beside it (``backbones/mocolsk/``,
 ``backbones/sisr/*_blocks.py``).
