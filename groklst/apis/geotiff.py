@@ -131,6 +131,34 @@ def check_output_paths(outputs: Sequence[Tuple[str, Optional[str]]],
             if _same_file(outputs[a][1], outputs[b][1]):
                 raise SceneCheckError(f'{outputs[a][0]} {outputs[a][1]} and {outputs[b][0]} '
                                       f'{outputs[b][1]} are the same file; choose two paths')
+def guidance_pixel_metres(g_meta: dict, model=None) -> Optional[float]:
+    """Guidance pixel size in metres from its georeference (square pixels of a projected CRS,
+    any linear unit converted), or None where it cannot be known (geographic or missing CRS,
+    non-square pixels) and ``model`` does not need it.
+
+    Raises:
+        SceneCheckError: ``model`` reads metres (``needs_pixel_size`` true) and the guidance is
+            not on square pixels of a projected CRS.
+    """
+    crs = g_meta.get('crs')
+    a, e = _pixel_size(g_meta)
+    needs = bool(getattr(model, 'needs_pixel_size', False))
+    problem = None
+    if crs is None:
+        problem = 'no CRS'
+    elif not crs.is_projected:
+        problem = f'a geographic CRS ({crs.to_string()})'
+    elif not math.isclose(abs(a), abs(e), rel_tol=_TOL):
+        problem = f'non-square pixels ({abs(a):g} x {abs(e):g})'
+    if problem is None:
+        factor = crs.linear_units_factor[1] if crs.linear_units_factor else 1.0
+        return abs(a) * float(factor)
+    if needs:
+        raise SceneCheckError(
+            f"{g_meta['path']}: {type(model).__name__} needs the guidance pixel size in metres: "
+            f'expected square pixels in a projected CRS, found {problem}; reproject the '
+            f'guidance (e.g. gdalwarp -t_srs EPSG:326xx) first')
+    return None
 
 
 def check_scene_inputs(lr_path: str, guidance_paths: Sequence[str], info: dict,
@@ -381,6 +409,7 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
 
     directory = os.path.dirname(os.path.abspath(out_path))
     tmp_png = None
+    pixel_size = guidance_pixel_metres(g0, model)
     with gdal_cache_limit(gdal_cache_mb), ExitStack() as stack:
         src = _open_sources(checked, s, stack, log)
         h, w = src['lr_shape']
@@ -413,7 +442,7 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
                 None, (h, w), write, info, tile=tile, overlap=overlap, batch=batch,
                 progress=progress, band_names=checked['band_names'],
                 num_guidance_bands=src['num_bands'], fit_samples=fit_samples,
-                fit_seed=fit_seed, chunk_width=chunk_width)
+                fit_seed=fit_seed, chunk_width=chunk_width, pixel_size=pixel_size)
             seconds = time.perf_counter() - t0
             tmp_tif = writer.finish()
             if res['scene_fit']:

@@ -187,7 +187,8 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
                     tile: int = 256, overlap: int = 32, batch: int = 4,
                     progress: bool = True, guidance_bands: Optional[Sequence[str]] = None,
                     fit_samples: int = DEFAULT_FIT_SAMPLES, fit_seed: int = 0,
-                    chunk_width: int = DEFAULT_CHUNK_WIDTH) -> np.ndarray:
+                    chunk_width: int = DEFAULT_CHUNK_WIDTH,
+                    pixel_size: Optional[float] = None) -> np.ndarray:
     """Downscale a whole LR LST scene held in memory onto the HR grid by tiled, overlap-blended
     inference (the engine of :func:`groklst.apis.tiling.downscale_windows`, which
     :func:`groklst.apis.downscale_geotiff` runs on windows of GeoTIFFs).
@@ -213,6 +214,10 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
             a random sample of ``fit_samples`` of them drawn with ``fit_seed``
             (:mod:`groklst.apis.scene_fit`); then every tile is sharpened with that fit.
         chunk_width: HR width of the column chunks of the tiling engine (memory only).
+        pixel_size: HR (guidance) pixel size in metres, handed to the model as the data
+            samples' ``hr_pixel_size`` (models whose output depends on metres, e.g. the band
+            limit of :class:`groklst.models.downscalers.GuidedDetailDownscaler`, need it);
+            None: not known.
 
     Returns:
         (s·h, s·w) float32 HR LST in K, NaN over the s × s block of every invalid LR pixel, at
@@ -256,5 +261,6 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
     downscale_windows(model, read_lr, read_guidance if use_g is not None else None, lr.shape,
                       write, info, tile=tile, overlap=overlap, batch=batch, progress=progress,
                       band_names=names, num_guidance_bands=None if use_g is None else g.shape[0],
-                      fit_samples=fit_samples, fit_seed=fit_seed, chunk_width=chunk_width)
+                      fit_samples=fit_samples, fit_seed=fit_seed, chunk_width=chunk_width,
+                      pixel_size=pixel_size)
     return out

@@ -188,7 +188,8 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
                       tile: int = 256, overlap: int = 32, batch: int = 4,
                       progress: bool = True, band_names: Optional[Sequence[str]] = None,
                       num_guidance_bands: Optional[int] = None, fit_samples: int = 65536,
-                      fit_seed: int = 0, chunk_width: int = DEFAULT_CHUNK_WIDTH) -> dict:
+                      fit_seed: int = 0, chunk_width: int = DEFAULT_CHUNK_WIDTH,
+                      pixel_size: Optional[float] = None) -> dict:
     """Tiled, overlap-blended downscaling of a scene read and written by windows.
 
     Args:
@@ -210,6 +211,9 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
         fit_samples, fit_seed: the scene-level fit of per-scene sharpeners
             (:func:`groklst.apis.scene_fit.fit_sharpener_on_scene`).
         chunk_width: HR width of the column chunks (memory ∝ tile × chunk_width).
+        pixel_size: HR pixel size in metres, passed as the data samples' ``hr_pixel_size``
+            metainfo (read by models whose output depends on metres, e.g. the band limit of
+            :class:`groklst.models.downscalers.GuidedDetailDownscaler`); None: not known.
 
     Returns:
         dict with ``tiles`` (tiles in the grid), ``computed`` (tiles run through the model),
@@ -249,7 +253,9 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
                                      num_guidance_bands, band_names, fit_samples, fit_seed)
     state = fit['state'] if fit is not None else None
 
-    metainfo = dict(guidance_bands=list(band_names)) if band_names else None
+    metainfo = dict(guidance_bands=list(band_names)) if band_names else {}
+    if pixel_size is not None:
+        metainfo['hr_pixel_size'] = float(pixel_size)
 
     def sample_for(mask):
         sample = LSTDataSample(metainfo=metainfo) if metainfo else LSTDataSample()

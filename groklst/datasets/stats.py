@@ -275,6 +275,9 @@ def fit_stats(dataset_cfg: dict) -> dict:
     over their valid masks (samples with fewer than 2 valid pixels skipped) and of every
     guidance band over its finite pixels, so all pixels are never held at once.
 
+    A dataset with a ``fit_normalization_stats()`` method (``CoarseSceneDataset``) fits its
+    statistics itself.
+
     Args:
         dataset_cfg: Dataset config dict (``type``, ``data_root``, ``split``, ...); ``split``
             must be ``'train'`` or ``'trainval'``.
@@ -295,6 +298,8 @@ def fit_stats(dataset_cfg: dict) -> dict:
         raise ValueError(f"statistics must be fitted on the training split, got "
                          f"{cfg.get('split')}")
     dataset = DATASETS.build(cfg)
+    if hasattr(dataset, 'fit_normalization_stats'):  # e.g. CoarseSceneDataset: its own scenes
+        return dataset.fit_normalization_stats()
     parts = dict(lst=[], lr_lst=[], guidance=[])
     for i in range(len(dataset)):
         r = dataset[i]

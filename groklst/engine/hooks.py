@@ -120,3 +120,42 @@ class GradualUnfreezeHook(Hook):
         if runner.iter % self.unfreezer.interval == 0:
             runner.logger.info(f'gradual unfreezing: {n}/{len(self.unfreezer.params)} groups '
                                f'trainable at iteration {runner.iter}')
+
+
+@HOOKS.register_module()
+class TrainProgressBarHook(Hook):
+    """A tqdm progress bar over the training iterations (rank 0), with the last loss.
+
+    MMEngine's ``LoggerHook`` still writes the full log; the bar shows where a run stands
+    between its log lines (e.g. ``tools/fit_scenes.py``).
+
+    Args:
+        desc: label of the bar.
+    """
+
+    priority = 'VERY_LOW'
+
+    def __init__(self, desc: str = 'training') -> None:
+        self.desc = desc
+        self._bar = None
+
+    def before_train(self, runner) -> None:
+        from tqdm import tqdm
+        if runner.rank == 0:
+            total = runner.max_iters
+            self._bar = tqdm(total=total, initial=runner.iter, desc=self.desc, unit='it',
+                             dynamic_ncols=True)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        if self._bar is None:
+            return
+        self._bar.update(1)
+        if outputs and 'loss' in outputs:
+            loss = outputs['loss']
+            loss = float(loss.detach()) if isinstance(loss, torch.Tensor) else float(loss)
+            self._bar.set_postfix(loss=f'{loss:.4f}', refresh=False)
+
+    def after_train(self, runner) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

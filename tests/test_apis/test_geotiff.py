@@ -208,3 +208,30 @@ def test_guidance_bands_state_and_check_the_order(guided, tmp_path):
         downscale_geotiff(guided_model, lr_path, [described], out, progress=False,
                           guidance_bands=['nir', 'red', 'ndvi'])
     assert not osp.exists(out)
+
+
+def test_guidance_pixel_metres_from_the_georeference():
+    from rasterio.crs import CRS as RioCRS
+
+    from groklst.apis.geotiff import guidance_pixel_metres
+    from groklst.models.downscalers import GuidedDetailDownscaler
+
+    def meta(crs, a, e=None):
+        return dict(path='g.tif', crs=None if crs is None else RioCRS.from_user_input(crs),
+                    transform=Affine(a, 0, 0, 0, -(e or a), 0))
+
+    gdi = GuidedDetailDownscaler(4, 1)
+    assert guidance_pixel_metres(meta('EPSG:32633', 30.0), gdi) == pytest.approx(30.0)
+    assert guidance_pixel_metres(meta('EPSG:3035', 100.0)) == pytest.approx(100.0)
+    # New York Long Island in US survey feet: 100 ftUS = 30.48006 m
+    assert guidance_pixel_metres(meta('EPSG:2263', 100.0)) == pytest.approx(30.48006, rel=1e-5)
+    assert guidance_pixel_metres(meta('EPSG:4326', 0.0003)) is None  # nobody needs it
+    with pytest.raises(SceneCheckError, match='needs the guidance pixel size in metres.*'
+                                              'geographic CRS'):
+        guidance_pixel_metres(meta('EPSG:4326', 0.0003), gdi)
+    with pytest.raises(SceneCheckError, match=r'non-square pixels \(30 x 20\)'):
+        guidance_pixel_metres(meta('EPSG:32633', 30.0, 20.0), gdi)
+    with pytest.raises(SceneCheckError, match='no CRS'):
+        guidance_pixel_metres(meta(None, 30.0), gdi)
+    assert guidance_pixel_metres(meta('EPSG:32633', 30.0),
+                                 GuidedDetailDownscaler(4, 1, band_limit=None)) == 30.0

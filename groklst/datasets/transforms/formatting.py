@@ -7,7 +7,8 @@ from groklst.registry import TRANSFORMS
 from groklst.structures import LSTDataSample
 
 _META_KEYS = ('scale', 'sample_id', 'guidance_bands', 'lr_path', 'gt_path', 'guidance_path',
-              'hr_window', 'ori_shape', 'crop_origin_lr', 'flip_rot', 'crs', 'transform')
+              'hr_window', 'ori_shape', 'crop_origin_lr', 'flip_rot', 'crs', 'transform',
+              'sample_kind', 'scene_id')
 
 
 @TRANSFORMS.register_module()

@@ -18,7 +18,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 import torch
 from mmengine.model import BaseModel
 
-from groklst.models.layers.resample import check_lr_guidance
+from groklst.models.layers.resample import check_lr_guidance, project_to_lr
 from groklst.registry import MODELS
 from groklst.structures import LSTDataSample
 
@@ -39,10 +39,15 @@ class PerSceneSharpener(BaseModel):
     Args:
         scale: scale factor s.
         guidance_channels: expected K, or None to accept any band count.
+        consistency: None, or 'hard': after :meth:`sharpen`, the aggregation-consistency
+            projection :func:`groklst.models.layers.resample.project_to_lr` on the valid LR
+            pixels (a no-op up to rounding for sharpeners whose own residual redistribution is
+            'nearest'; it makes e.g. ``residual='bicubic'`` or PixTransform aggregate exactly).
         data_preprocessor: defaults to ``LSTDataPreprocessor``.
 
     Raises:
-        ValueError: input shapes as in :func:`check_lr_guidance`; an unknown mode.
+        ValueError: input shapes as in :func:`check_lr_guidance`; an unknown mode or
+            consistency mode.
         RuntimeError: mode 'loss' (per-scene models are not trained by ``tools/train.py``).
     """
 
@@ -50,7 +55,8 @@ class PerSceneSharpener(BaseModel):
     _scene_state: Any = None
 
     def __init__(self, scale: int, guidance_channels: Optional[int] = None,
-                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
+                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
+                 consistency: Optional[str] = None):
         if data_preprocessor is None:
             data_preprocessor = dict(type='LSTDataPreprocessor')
         if isinstance(data_preprocessor, dict):
@@ -58,6 +64,9 @@ class PerSceneSharpener(BaseModel):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.scale = int(scale)
         self.guidance_channels = guidance_channels
+        if consistency not in (None, 'hard'):
+            raise ValueError(f"consistency must be None or 'hard', got {consistency!r}")
+        self.consistency = consistency
 
     def sharpen(self, lr: torch.Tensor, guidance: Optional[torch.Tensor],
                 lr_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -123,6 +132,9 @@ class PerSceneSharpener(BaseModel):
             lr_mask = torch.stack([s.lr_mask for s in data_samples]).to(lr.device).bool()
         with torch.no_grad() if not torch.is_grad_enabled() else torch.enable_grad():
             pred = self.sharpen(lr, guidance, lr_mask)
+            if self.consistency == 'hard':
+                valid = torch.isfinite(lr) if lr_mask is None else lr_mask & torch.isfinite(lr)
+                pred = project_to_lr(pred, lr, self.scale, valid)
         if mode == 'tensor':
             return pred
         for sample, p in zip(data_samples, pred):

@@ -49,11 +49,11 @@ class DisTrad(NDVIRegressionSharpener):
                  guidance_bands: Optional[Sequence[str]] = None,
                  homogeneous_fraction: float = 0.25, residual: str = 'nearest',
                  min_samples: int = 6, data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None):
+                 init_cfg: Optional[dict] = None, consistency: Optional[str] = None):
         super().__init__(scale=scale, ndvi_band=ndvi_band, guidance_bands=guidance_bands,
                          homogeneous_fraction=homogeneous_fraction, residual=residual,
                          min_samples=min_samples, data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+                         init_cfg=init_cfg, consistency=consistency)
 
     def design(self, ndvi: torch.Tensor) -> torch.Tensor:
         """φ = (1, NDVI, NDVI²): (...) → (..., 3)."""

@@ -78,9 +78,11 @@ class DMS(BandNameSharpener):
                  min_samples_leaf: int = 5, window_size: int = 16,
                  window_extension: float = 0.25, sample_fraction: float = 0.8,
                  min_samples: int = 20, residual: str = 'nearest', random_state: int = 0,
-                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
+                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
+                 consistency: Optional[str] = None):
         super().__init__(scale=scale, guidance_bands=guidance_bands,
-                         data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+                         data_preprocessor=data_preprocessor, init_cfg=init_cfg,
+                         consistency=consistency)
         if regressor not in ('bagging', 'tree'):
             raise ValueError(f"DMS regressor must be 'bagging' or 'tree', got {regressor!r}")
         if residual not in RESIDUAL_MODES:

@@ -93,6 +93,7 @@ class PixTransformFit(PerSceneSharpener):
         seed: seed of the per-scene initialisation and batch sampling (results do not depend
             on the global random state, which is left untouched).
         data_preprocessor: defaults to ``LSTDataPreprocessor``.
+        consistency: None or 'hard', as :class:`PerSceneSharpener`.
 
     Shapes:
         :meth:`sharpen`: lr (B, 1, h, w) K, guidance (B, K, s*h, s*w), lr_mask (B, 1, h, w)
@@ -113,8 +114,9 @@ class PixTransformFit(PerSceneSharpener):
                  hidden: int = 32, width: int = 256,
                  weight_decay: Sequence[float] = PIXTRANSFORM_WEIGHT_DECAY, loss: str = 'l1',
                  use_coordinates: bool = True, seed: int = 0,
-                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
-        super().__init__(scale, guidance_channels, data_preprocessor, init_cfg)
+                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
+                 consistency: Optional[str] = None):
+        super().__init__(scale, guidance_channels, data_preprocessor, init_cfg, consistency)
         if scale not in self.supported_scales:
             raise ValueError(f'PixTransformFit supports scales {self.supported_scales}, '
                              f'found {scale}')

@@ -112,7 +112,8 @@ class BandNameSharpener(PerSceneSharpener):
     Args:
         scale: scale factor s.
         guidance_bands: band names in channel order, or None (taken from the data samples).
-        data_preprocessor, init_cfg: as :class:`PerSceneSharpener`.
+        data_preprocessor, init_cfg, consistency: as :class:`PerSceneSharpener` (subclasses take
+            the same three).
 
     Raises:
         ValueError: (in forward) the data samples carry band names other than
@@ -123,11 +124,13 @@ class BandNameSharpener(PerSceneSharpener):
     supported_scales = (2, 4, 8)
 
     def __init__(self, scale: int, guidance_bands: Optional[Sequence[str]] = None,
-                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
+                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
+                 consistency: Optional[str] = None):
         self.guidance_bands = list(guidance_bands) if guidance_bands is not None else None
         n_bands = len(self.guidance_bands) if self.guidance_bands else None
         super().__init__(scale=scale, guidance_channels=n_bands,
-                         data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+                         data_preprocessor=data_preprocessor, init_cfg=init_cfg,
+                         consistency=consistency)
         self._batch_bands: Optional[List[str]] = None
 
     def forward(self, inputs: Dict[str, torch.Tensor],
@@ -219,9 +222,10 @@ class NDVIRegressionSharpener(BandNameSharpener):
                  guidance_bands: Optional[Sequence[str]] = None,
                  homogeneous_fraction: float = 1.0, residual: str = 'nearest',
                  min_samples: int = 3, data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None):
+                 init_cfg: Optional[dict] = None, consistency: Optional[str] = None):
         super().__init__(scale=scale, guidance_bands=guidance_bands,
-                         data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+                         data_preprocessor=data_preprocessor, init_cfg=init_cfg,
+                         consistency=consistency)
         if residual not in RESIDUAL_MODES:
             raise ValueError(f'residual must be one of {RESIDUAL_MODES}, got {residual!r}')
         if not 0 < homogeneous_fraction <= 1:
@@ -370,14 +374,14 @@ class TsHARP(NDVIRegressionSharpener):
                  guidance_bands: Optional[Sequence[str]] = None, predictor: str = 'fc',
                  residual: str = 'nearest', homogeneous_fraction: float = 1.0,
                  min_samples: int = 3, data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None):
+                 init_cfg: Optional[dict] = None, consistency: Optional[str] = None):
         if predictor not in ('fc', 'ndvi'):
             raise ValueError(f"TsHARP predictor must be 'fc' or 'ndvi', got {predictor!r}")
         self.predictor = predictor
         super().__init__(scale=scale, ndvi_band=ndvi_band, guidance_bands=guidance_bands,
                          homogeneous_fraction=homogeneous_fraction, residual=residual,
                          min_samples=min_samples, data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+                         init_cfg=init_cfg, consistency=consistency)
 
     def design(self, ndvi: torch.Tensor) -> torch.Tensor:
         """φ = (1, f(NDVI)): (...) → (..., 2)."""

@@ -1,6 +1,6 @@
 """Building blocks shared by several generators: activations, convolutions, channel and window
-attention, residual groups, DBPN projections, sub-pixel upsamplers, transformer blocks and LR/HR
-resampling.
+attention, residual groups, a coarse sensor's footprint, DBPN projections, sub-pixel upsamplers,
+transformer blocks and LR/HR resampling.
 
 Blocks particular to one model live beside it (``backbones/mocolsk/``,
 ``backbones/sisr/*_blocks.py``).
@@ -8,6 +8,7 @@ Blocks particular to one model live beside it (``backbones/mocolsk/``,
 from .activation import build_activation
 from .attention import CALayer, SpatialAttention
 from .conv import PROJECTION_CONV_PARAMS, default_conv, per_sample_conv2d, projection_conv
+from .footprint import SensorFootprint, fill_from_neighbours, footprint_weights_1d, gaussian_blur
 from .projection import DenseProjection
 from .residual import RCAB, ResBlock, ResidualGroup
 from .transformer import (LayerNorm2d, Mlp, MultiHeadAttention, SwinTransformerBlock,
@@ -18,7 +19,8 @@ from .window_attention import (WindowAttention, grid_partition, grid_reverse, pa
                                window_reverse)
 
 __all__ = [
-    'build_activation', 'CALayer', 'SpatialAttention', 'PROJECTION_CONV_PARAMS', 'default_conv',
+    'build_activation', 'SensorFootprint', 'fill_from_neighbours', 'footprint_weights_1d',
+    'gaussian_blur', 'CALayer', 'SpatialAttention', 'PROJECTION_CONV_PARAMS', 'default_conv',
     'per_sample_conv2d', 'projection_conv', 'DenseProjection', 'RCAB', 'ResBlock',
     'ResidualGroup', 'LayerNorm2d', 'Mlp', 'MultiHeadAttention', 'SwinTransformerBlock',
     'init_transformer_weights', 'OneStepUpsampler', 'PixelShuffleUpsampler', 'WindowAttention',

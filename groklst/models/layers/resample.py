@@ -9,7 +9,8 @@ from typing import Optional
 import torch
 import torch.nn.functional as F
 
-__all__ = ['INTERPOLATION_MODES', 'interpolate_lr', 'block_mean', 'check_lr_guidance']
+__all__ = ['INTERPOLATION_MODES', 'interpolate_lr', 'block_mean', 'project_to_lr',
+           'check_lr_guidance']
 
 #: Modes accepted by :func:`interpolate_lr`.
 INTERPOLATION_MODES = ('bicubic', 'bilinear', 'nearest')
@@ -49,6 +50,41 @@ def block_mean(x: torch.Tensor, scale: int) -> torch.Tensor:
         raise ValueError(f'Expected (B, C, H, W) with H, W multiples of {scale}, '
                          f'got {tuple(x.shape)}')
     return F.avg_pool2d(x, kernel_size=scale, stride=scale)
+
+
+def project_to_lr(pred: torch.Tensor, lr: torch.Tensor, scale: int,
+                  lr_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Aggregation-consistency projection: add the block-mean residual, repeated over its block.
+
+    ``pred + nearest_upsample(lr − block_mean(pred))``, so that ``block_mean(result) == lr``
+    exactly on every valid LR pixel (pixels of an invalid LR block are returned unchanged). It
+    is the residual redistribution of TsHARP (Agam et al., 2007) and of the Data Mining
+    Sharpener (Gao, Kustas & Anderson, 2012, Remote Sens. 4:3287-3319, Sect. 2.3), applied to
+    any prediction; parameter-free, differentiable and linear in K.
+
+    Args:
+        pred: HR prediction (B, 1, s·h, s·w) in K.
+        lr: LR LST (B, 1, h, w) in K.
+        scale: scale factor s.
+        lr_mask: (B, 1, h, w) bool, True where ``lr`` is valid; None: all valid.
+
+    Returns:
+        (B, 1, s·h, s·w) in K.
+
+    Raises:
+        ValueError: ``pred`` is not s × the size of ``lr``, or the mask is not of the LR shape.
+    """
+    want = (lr.shape[-2] * scale, lr.shape[-1] * scale)
+    if lr.dim() != 4 or pred.dim() != 4 or tuple(pred.shape[-2:]) != want:
+        raise ValueError(f'project_to_lr: expected pred (B, C, {want[0]}, {want[1]}) for LR '
+                         f'{tuple(lr.shape)} at scale {scale}, got {tuple(pred.shape)}')
+    residual = lr - block_mean(pred, scale)
+    if lr_mask is not None:
+        if tuple(lr_mask.shape) != tuple(lr.shape):
+            raise ValueError(f'project_to_lr: LR mask {tuple(lr_mask.shape)} is not of the LR '
+                             f'shape {tuple(lr.shape)}')
+        residual = torch.where(lr_mask.bool(), residual, torch.zeros_like(residual))
+    return pred + interpolate_lr(residual, scale, 'nearest')
 
 
 def check_lr_guidance(lr: torch.Tensor, guidance: Optional[torch.Tensor], scale: int,

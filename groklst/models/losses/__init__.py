@@ -1,3 +1,5 @@
-from .pixel_losses import MaskedCharbonnierLoss, MaskedL1Loss
+from .consistency import AggregationConsistencyLoss, aggregate_lst
+from .pixel_losses import MaskedCharbonnierLoss, MaskedL1Loss, MaskedMSELoss
 
-__all__ = ['MaskedL1Loss', 'MaskedCharbonnierLoss']
+__all__ = ['MaskedL1Loss', 'MaskedMSELoss', 'MaskedCharbonnierLoss', 'AggregationConsistencyLoss',
+           'aggregate_lst']

@@ -39,6 +39,25 @@ class MaskedL1Loss(nn.Module):
 
 
 @MODELS.register_module()
+class MaskedMSELoss(nn.Module):
+    """Mean squared error over valid pixels (pooled over the batch), times ``loss_weight``
+    (units: the inputs' squared, e.g. K²).
+
+    Args:
+        loss_weight: multiplier of the loss.
+    """
+
+    def __init__(self, loss_weight: float = 1.0) -> None:
+        super().__init__()
+        self.loss_weight = loss_weight
+
+    def forward(self, pred: torch.Tensor, target: torch.Tensor,
+                mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """pred, target: (B, C, H, W); mask: (B, 1, H, W) bool or None."""
+        return self.loss_weight * masked_mean((pred - target) ** 2, mask)
+
+
+@MODELS.register_module()
 class MaskedCharbonnierLoss(nn.Module):
     """Charbonnier loss sqrt((x−y)² + ε²) over valid pixels (Lai et al., CVPR 2017, LapSRN).
 

@@ -1,0 +1,7 @@
+# tsharp on coarse LST scenes at x2; else as the x4 config.
+_base_ = ['./tsharp_x4_coarse-scenes-ndvi.py']
+scale = 2
+model = dict(scale=scale)
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))

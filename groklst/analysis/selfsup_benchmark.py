@@ -1,0 +1,224 @@
+"""The self-supervised downscaling benchmark of ``docs/selfsupervised.md``: every method fitted
+on the benchmark's coarse scenes with :func:`groklst.apis.fit_scenes` and scored with
+:func:`groklst.evaluation.scenes.score_scenes` against the fine reference (read by the scorer
+only), plus the speed check of issue 15 (100 scenes of 64 × 64 coarse pixels at x4).
+
+The benchmark itself is built by ``tools/dataset_converters/selfsup_benchmark.py``
+(:mod:`groklst.datasets.converters.selfsup_benchmark`): ``BENCH/<protocol>/<degradation>/
+SCENES.csv`` (10 guidance bands) and ``SCENES_ndvi.csv`` (NDVI), references in
+``BENCH/reference/<protocol>/``.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import os.path as osp
+import time
+from typing import Callable, Dict, List, Optional, Sequence
+
+import numpy as np
+
+__all__ = ['METHODS', 'PROTOCOL_SCALES', 'method_config', 'run_selfsup_benchmark',
+           'format_table', 'write_speed_scenes', 'run_speed_check']
+
+#: Scale factor of each benchmark protocol.
+PROTOCOL_SCALES = {'p120': 4, 'p240': 4, 'p60x2': 2}
+
+#: Methods of the table: (label, guidance set 'ndvi' or '10band', config pattern with {s} the
+#: scale factor, config overrides). Bicubic reads the NDVI scenes only for their grid.
+METHODS: Dict[str, dict] = {
+    'bicubic': dict(label='bicubic', guidance='ndvi',
+                    config='configs/selfsup/classic/bicubic_x{s}_coarse-scenes.py'),
+    'bicubic-hard': dict(label='bicubic + hard projection', guidance='ndvi',
+                         config='configs/selfsup/classic/bicubic_x{s}_coarse-scenes.py',
+                         options={'model.consistency': 'hard'}),
+    'tsharp': dict(label='TsHARP (NDVI)', guidance='ndvi',
+                   config='configs/selfsup/classic/tsharp_x{s}_coarse-scenes-ndvi.py'),
+    'dms-ndvi': dict(label='DMS (NDVI)', guidance='ndvi',
+                     config='configs/selfsup/classic/dms_x{s}_coarse-scenes-ndvi.py'),
+    'dms-10band': dict(label='DMS (10 bands)', guidance='10band',
+                       config='configs/selfsup/classic/dms_x{s}_coarse-scenes-10band.py'),
+    'gdi-ndvi': dict(label='GDI NDVI (default)', guidance='ndvi',
+                     config='configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-ndvi.py'),
+    'gdi-ndvi-hard': dict(label='GDI NDVI + hard projection', guidance='ndvi',
+                          config='configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-ndvi.py',
+                          options={'model.consistency': 'hard'}),
+    'gdi-ndvi-uncapped': dict(label='GDI NDVI, band limit uncapped', guidance='ndvi',
+                              config='configs/selfsup/gdi/'
+                                     'gdi_x{s}_1xb8-1500it_coarse-scenes-ndvi.py',
+                              options={'model.band_limit': dict(factor=1.0, max_m=None)}),
+    'gdi-10band': dict(label='GDI 10 bands', guidance='10band',
+                       config='configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-10band.py'),
+}
+
+
+def method_config(method: str, scale: int, repo_root: str) -> str:
+    """Config file of ``method`` at ``scale``.
+
+    Raises:
+        ValueError: unknown method, or no config for that scale.
+    """
+    if method not in METHODS:
+        raise ValueError(f'unknown method {method!r}; expected one of {sorted(METHODS)}')
+    path = osp.join(repo_root, METHODS[method]['config'].format(s=scale))
+    if not osp.isfile(path):
+        raise ValueError(f'{method} has no config for x{scale} ({path})')
+    return path
+
+
+def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] = ('p120',),
+                          degradations: Sequence[str] = ('sensor',),
+                          methods: Sequence[str] = ('bicubic', 'gdi-ndvi'),
+                          iters: Optional[int] = None, log: Callable = print) -> List[dict]:
+    """Fit every method on every protocol × degradation and score it.
+
+    Args:
+        bench: benchmark root (``tools/dataset_converters/selfsup_benchmark.py --out``).
+        work_root: ``WORK/<protocol>_<degradation>/<method>/{work,out}`` are written.
+        protocols, degradations, methods: what to run (:data:`PROTOCOL_SCALES`,
+            'wald' / 'sensor', :data:`METHODS`).
+        iters: training iterations of learned methods (default: the configs').
+        log: where messages go.
+
+    Returns:
+        one row per run: ``protocol, degradation, method, label, RMSE, MAE, BIAS, CC,
+        n_pixels, seconds`` (fit and write, s) and ``checkpoint``.
+
+    Raises:
+        FileNotFoundError: a scenes CSV or reference folder of the benchmark missing.
+        ValueError: unknown protocol or method.
+    """
+    from groklst.apis.fit_scenes import REPO_ROOT, fit_scenes
+    from groklst.evaluation.scenes import score_scenes
+    rows = []
+    for proto in protocols:
+        if proto not in PROTOCOL_SCALES:
+            raise ValueError(f'unknown protocol {proto!r}; expected one of '
+                             f'{sorted(PROTOCOL_SCALES)}')
+        s = PROTOCOL_SCALES[proto]
+        ref = osp.join(bench, 'reference', proto)
+        if not osp.isdir(ref):
+            raise FileNotFoundError(f'{ref}: no reference folder (build the benchmark first)')
+        for deg in degradations:
+            for method in methods:
+                if method not in METHODS:
+                    raise ValueError(f'unknown method {method!r}; expected one of '
+                                     f'{sorted(METHODS)}')
+                if not osp.isfile(osp.join(REPO_ROOT, METHODS[method]['config'].format(s=s))):
+                    log(f'[benchmark] {proto}: {method} has no x{s} config, skipped')
+                    continue
+                config = method_config(method, s, REPO_ROOT)
+                spec = METHODS[method]
+                name = 'SCENES_ndvi.csv' if spec['guidance'] == 'ndvi' else 'SCENES.csv'
+                scenes = osp.join(bench, proto, deg, name)
+                if not osp.isfile(scenes):
+                    raise FileNotFoundError(f'{scenes} not found (build the benchmark first)')
+                run = osp.join(work_root, f'{proto}_{deg}', method)
+                log(f'[benchmark] {proto} {deg} {method}: {osp.relpath(config, REPO_ROOT)}')
+                t0 = time.perf_counter()
+                res = fit_scenes(scenes, osp.join(run, 'work'), osp.join(run, 'out'),
+                                 config=config, iters=iters,
+                                 cfg_options=dict(spec.get('options') or {}), progress=False,
+                                 log=lambda *a: None)
+                seconds = time.perf_counter() - t0
+                m = score_scenes(osp.join(run, 'out'), [ref], scenes_csv=scenes)
+                row = dict(protocol=proto, degradation=deg, method=method,
+                           label=spec['label'], seconds=seconds, checkpoint=res['checkpoint'],
+                           **{k: m[k] for k in ('RMSE', 'MAE', 'BIAS', 'CC', 'n_pixels')})
+                log(f"[benchmark] {proto} {deg} {method}: RMSE {row['RMSE']:.4f} K "
+                    f"({seconds:.0f} s)")
+                rows.append(row)
+    return rows
+
+
+def format_table(rows: Sequence[dict]) -> str:
+    """Markdown table of :func:`run_selfsup_benchmark` rows: RMSE (K) and its change against
+    bicubic of the same protocol and degradation (when bicubic was run), per column
+    ``protocol (degradation)``."""
+    cols = []
+    for r in rows:
+        key = (r['protocol'], r['degradation'])
+        if key not in cols:
+            cols.append(key)
+    methods = []
+    for r in rows:
+        if r['method'] not in methods:
+            methods.append(r['method'])
+    cell = {(r['method'], r['protocol'], r['degradation']): r for r in rows}
+    head = '| method | ' + ' | '.join(f'{p} ({d})' for p, d in cols) + ' |'
+    lines = [head, '|---|' + '---|' * len(cols)]
+    for m in methods:
+        label = next(r['label'] for r in rows if r['method'] == m)
+        vals = []
+        for p, d in cols:
+            r = cell.get((m, p, d))
+            if r is None:
+                vals.append('')
+                continue
+            base = cell.get(('bicubic', p, d))
+            rel = '' if base is None or m == 'bicubic' else \
+                f" ({100 * (r['RMSE'] / base['RMSE'] - 1):+.1f} %)"
+            vals.append(f"{r['RMSE']:.3f}{rel}")
+        lines.append(f'| {label} | ' + ' | '.join(vals) + ' |')
+    return '\n'.join(lines)
+
+
+def write_speed_scenes(root: str, n: int = 100, coarse: int = 64, scale: int = 4,
+                       seed: int = 0) -> str:
+    """Synthetic scenes for the speed check: ``n`` scenes of ``coarse`` × ``coarse`` coarse
+    pixels (30 m guidance of ``scale·coarse`` pixels, UTM 33N), NDVI guidance and a coarse LST
+    that is the block mean of a fine LST driven by NDVI, with a cloud in some scenes. Only
+    times: nothing is scored.
+
+    Returns:
+        the scenes CSV (``root/SCENES.csv``).
+    """
+    from affine import Affine
+
+    from groklst.fileio.raster import write_raster
+    rng = np.random.default_rng(seed)
+    os.makedirs(osp.join(root, 'lr'), exist_ok=True)
+    os.makedirs(osp.join(root, 'guidance'), exist_ok=True)
+    hw = coarse * scale
+    yy, xx = np.mgrid[0:hw, 0:hw].astype(np.float32)
+    rows = []
+    for k in range(n):
+        fx, fy, ph = rng.uniform(0.02, 0.2, 2).tolist() + [float(rng.uniform(0, 6.3))]
+        ndvi = (0.45 + 0.3 * np.sin(fx * xx + ph) * np.cos(fy * yy)
+                + 0.05 * rng.standard_normal((hw, hw))).astype(np.float32)
+        lst = 300.0 - 12.0 * ndvi + 2.0 * np.sin(0.01 * (xx + yy) + ph)
+        lr = lst.reshape(coarse, scale, coarse, scale).mean(axis=(1, 3)).astype(np.float32)
+        if k % 3 == 0:  # a cloud of a quarter of the side
+            side = max(1, coarse // 4)
+            r0, c0 = rng.integers(0, coarse - side, 2)
+            lr[r0:r0 + side, c0:c0 + side] = np.nan
+        x0, y0 = 400000.0 + 10000.0 * k, 5000000.0
+        g_t = Affine(30.0, 0, x0, 0, -30.0, y0)
+        sid = f's{k:03d}'
+        write_raster(osp.join(root, 'lr', f'{sid}.tif'), lr[None], 'EPSG:32633',
+                     g_t * Affine.scale(scale), nodata=float('nan'), band_descriptions=['lst'],
+                     units='K')
+        write_raster(osp.join(root, 'guidance', f'{sid}.tif'), ndvi[None], 'EPSG:32633', g_t,
+                     nodata=float('nan'), band_descriptions=['ndvi'])
+        rows.append((sid, f'lr/{sid}.tif', f'guidance/{sid}.tif'))
+    path = osp.join(root, 'SCENES.csv')
+    with open(path, 'w', newline='') as fh:
+        w = csv.writer(fh)
+        w.writerow(['id', 'lr_lst', 'guidance'])
+        w.writerows(rows)
+    return path
+
+
+def run_speed_check(root: str, n: int = 100, iters: Optional[int] = None,
+                    config: Optional[str] = None, log: Callable = print) -> dict:
+    """Write :func:`write_speed_scenes` under ``root`` and fit + write them with the default
+    config (or ``config``); returns :func:`groklst.apis.fit_scenes`'s result (``seconds`` per
+    stage and ``total``) with ``n_scenes``."""
+    from groklst.apis.fit_scenes import fit_scenes
+    t0 = time.perf_counter()
+    scenes = write_speed_scenes(osp.join(root, 'scenes'), n=n)
+    log(f'[speed] {n} scenes of 64 x 64 coarse px written in {time.perf_counter() - t0:.1f} s')
+    res = fit_scenes(scenes, osp.join(root, 'work'), osp.join(root, 'out'), config=config,
+                     iters=iters, progress=False, log=log)
+    res['n_scenes'] = n
+    return res
