@@ -3,7 +3,7 @@ the scenes, then write a fine LST GeoTIFF per scene.
 
     python tools/fit_scenes.py --scenes SCENES.csv --work-dir W --out-dir OUT \\
         [--config CFG] [--scale 4] [--iters N] [--checkpoint K] [--device cpu] \\
-        [--tile 256 --overlap 32 --batch 4] [--prepare-only] [--cfg-options k=v ...]
+        [--tile 256 --overlap 64 --batch 4] [--prepare-only] [--cfg-options k=v ...]
 
 SCENES.csv has the columns ``id,lr_lst,guidance`` (guidance: one multi-band GeoTIFF, or
 single-band GeoTIFFs joined with ';'; paths relative to the CSV). Every scene is checked before
@@ -36,7 +36,7 @@ def parse_args(argv=None):
                    help='fitted weights: skip training and apply them to the scenes')
     p.add_argument('--device', default=None, help='downscaling device (default: cuda if any)')
     p.add_argument('--tile', type=int, default=256, help='tile size in HR pixels (default 256)')
-    p.add_argument('--overlap', type=int, default=32, help='tile overlap in HR px (default 32)')
+    p.add_argument('--overlap', type=int, default=64, help='tile overlap in HR px (default 64)')
     p.add_argument('--batch', type=int, default=4, help='tiles per forward pass (default 4)')
     p.add_argument('--prepare-only', action='store_true',
                    help='check the scenes, write the statistics and the run config '

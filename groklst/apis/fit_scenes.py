@@ -207,7 +207,7 @@ def _find_stats(work_dir: str, checkpoint: str) -> str:
 def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] = None,
                scale: Optional[int] = None, iters: Optional[int] = None,
                checkpoint: Optional[str] = None, device: Optional[str] = None,
-               tile: int = 256, overlap: int = 32, batch: int = 4, prepare_only: bool = False,
+               tile: int = 256, overlap: int = 64, batch: int = 4, prepare_only: bool = False,
                cfg_options: Optional[dict] = None, progress: bool = True,
                log: Callable = print) -> dict:
     """Fit a downscaler self-supervised on coarse LST scenes and downscale them (module doc).
@@ -226,7 +226,9 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
         device: torch device for the downscaling (default CUDA when available); training
             uses MMEngine's choice.
         tile, overlap, batch: tiled inference (HR pixels), see
-            :func:`groklst.apis.downscale_scene`.
+            :func:`groklst.apis.downscale_scene`. The default overlap (64, twice that of
+            ``tools/downscale.py``) leaves a context margin of 16 HR pixels, the reach of the
+            GDI footprint at x4 (⌈3σ + ½⌉ = 4 coarse pixels at σ ≈ 0.9).
         prepare_only: stop after writing the statistics and ``fit_scenes_config.py`` (train
             that config with ``tools/train.py`` or ``tools/dist_train.sh``, then call again
             with ``checkpoint``).
