@@ -94,15 +94,18 @@ def depthwise_layout(x: torch.Tensor) -> torch.Tensor:
     On the CPU this is ``channels_last``: oneDNN's depth-wise convolution backward in the
     default NCHW layout takes 2x (one thread) to 4x (two threads) longer than in NHWC for the
     5x5 and dilated 7x7 kernels of LSK (measured with torch 2.13; the forward is as fast or
-    faster). Other devices keep their layout until measured there. A 1x1 convolution that
-    reads the result returns ``channels_last`` too.
+    faster). Only float32 / float64 outside CPU autocast: under bfloat16 autocast the
+    channels_last depth-wise weight gradient of oneDNN was intermittently non-finite (1 run in
+    40 of a small MoCoLSK-Net, never in NCHW). Other devices keep their layout until measured
+    there. A 1x1 convolution that reads the result returns ``channels_last`` too.
 
     Raises:
         ValueError: if ``x`` is not 4-D.
     """
     if x.dim() != 4:
         raise ValueError(f'x must be (B, C, H, W), found shape {tuple(x.shape)}')
-    if x.device.type == 'cpu':
+    if (x.device.type == 'cpu' and x.dtype in (torch.float32, torch.float64)
+            and not torch.is_autocast_enabled('cpu')):
         return x.contiguous(memory_format=torch.channels_last)
     return x
 
