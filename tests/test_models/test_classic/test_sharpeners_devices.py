@@ -41,4 +41,5 @@ def test_result_on_input_device_and_equal_to_cpu(name, device):
     assert out.shape == (1, 1, S * 8, S * 8) and torch.isfinite(out).all()
     # the same fit (PixTransform: same seed and batches, drawn on the CPU): 1e-3 K; PixTransform's
     # 20 Adam steps let rounding differences of the devices grow: 0.05 K
-    torch.testing.assert_close(out.cpu(), ref, rtol=0, atol=0.05 if name == 'pixtransform' else 1e-3)
+    atol = 0.05 if name == 'pixtransform' else 1e-3
+    torch.testing.assert_close(out.cpu(), ref, rtol=0, atol=atol)
