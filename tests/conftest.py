@@ -198,3 +198,17 @@ def cli(request, tmp_path_factory) -> Dict[str, ModuleRuns]:
     for i, (module, key) in enumerate(keys):
         runs[module][key] = CLIRun(*results[str(i)])
     return runs
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``cuda`` (``make test-gpu`` runs only them) are skipped, with the reason,
+    where torch sees no CUDA device."""
+    if not any(item.get_closest_marker('cuda') for item in items):
+        return
+    import torch
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason='needs a CUDA device (torch.cuda.is_available() is False)')
+    for item in items:
+        if item.get_closest_marker('cuda'):
+            item.add_marker(skip)

@@ -302,21 +302,37 @@ def planck_radiance_torch(wavelength_um, temperature_k):
 
     Inputs are tensors (or numbers) broadcastable together; the result has
     the dtype of ``temperature_k`` (use float64 for round trips below 1e-6
-    K).  No input validation: non-positive inputs give inf/NaN.
+    K), except that float16 / bfloat16 temperatures (e.g. a network output
+    under autocast) are computed and returned in float32: ``lambda**5``
+    (1e5 um^5 at 10 um), ``c1`` and ``exp(c2 / (lambda T))`` (8e8 at 3.9 um
+    and 180 K) overflow float16, and bfloat16 resolves 2 K at 300 K.
+    No input validation: non-positive inputs give inf/NaN.
     """
     import torch
-    temp = torch.as_tensor(temperature_k)
+    temp = _at_least_float32(torch.as_tensor(temperature_k))
     lam = torch.as_tensor(wavelength_um, dtype=temp.dtype,
                           device=temp.device)
     return C1 / (lam**5 * torch.expm1(C2 / (lam * temp)))
 
 
 def planck_bt_torch(wavelength_um, radiance):
-    """Differentiable torch version of :func:`planck_bt`."""
+    """Differentiable torch version of :func:`planck_bt` (dtype rule of
+    :func:`planck_radiance_torch`: float16 / bfloat16 radiance gives a
+    float32 BT)."""
     import torch
-    rad = torch.as_tensor(radiance)
+    rad = _at_least_float32(torch.as_tensor(radiance))
     lam = torch.as_tensor(wavelength_um, dtype=rad.dtype, device=rad.device)
     return C2 / (lam * torch.log1p(C1 / (lam**5 * rad)))
+
+
+def _at_least_float32(x):
+    """``x`` as float32 if it is a half-precision (float16 / bfloat16) or
+    integer tensor, else unchanged: the Planck terms overflow float16 and
+    the 0.25 K table index needs more than bfloat16's 8 bits."""
+    import torch
+    if x.dtype in (torch.float16, torch.bfloat16) or not x.is_floating_point():
+        return x.float()
+    return x
 
 
 def _check_srf(wavelength_um, response) -> tuple[np.ndarray, np.ndarray]:
@@ -444,11 +460,14 @@ class BandPlanck:
         """Differentiable band radiance (cubic Hermite on the exact table).
 
         Temperatures are clamped to the table range (gradient zero there).
+        Integer temperatures are computed in float64; float16 / bfloat16
+        ones (e.g. under autocast) in float32, the dtype of the result.
         """
         import torch
         temp = torch.as_tensor(temperature_k)
         if not temp.is_floating_point():
             temp = temp.double()
+        temp = _at_least_float32(temp)
         lg, dg = self._tables(temp.dtype, temp.device)
         t0, h = float(self.t_grid[0]), self.step
         pos = (temp.clamp(self.t_grid[0], self.t_grid[-1]) - t0) / h
@@ -464,12 +483,13 @@ class BandPlanck:
         """Differentiable band BT: Newton without grad, then one step with.
 
         The last, tracked Newton step gives the implicit-function gradient
-        ``dT/dL = 1 / L'(T)``.
+        ``dT/dL = 1 / L'(T)``. Dtypes as :meth:`radiance_torch`.
         """
         import torch
         rad = torch.as_tensor(radiance)
         if not rad.is_floating_point():
             rad = rad.double()
+        rad = _at_least_float32(rad)
         with torch.no_grad():
             lg, _ = self._tables(rad.dtype, rad.device)
             tg = torch.as_tensor(self.t_grid, dtype=rad.dtype,

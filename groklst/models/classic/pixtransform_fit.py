@@ -174,7 +174,9 @@ class PixTransformFit(PerSceneSharpener):
             opt = torch.optim.Adam(mlp.param_groups(self.weight_decay), lr=self.lr)
             batch = min(self.batch_size, idx_valid.numel())
             for _ in range(self.num_steps):
-                pick = idx_valid[torch.randperm(idx_valid.numel(), device=lr.device)[:batch]]
+                # drawn on the CPU (the forked, seeded generator): the same picks on every
+                # device, and the CUDA generator of the caller is left alone
+                pick = idx_valid[torch.randperm(idx_valid.numel())[:batch].to(lr.device)]
                 x = blocks[pick].reshape(batch * s * s, c)
                 out = mlp.forward_pixels(x[:, :n_k], x[:, n_k:]).reshape(batch, s * s).mean(1)
                 diff = out - y[pick]

@@ -295,7 +295,9 @@ class NDVIRegressionSharpener(BandNameSharpener):
             c = torch.zeros(self.num_coefficients, dtype=torch.float64, device=lr.device)
             if int(sel.sum()) >= self.min_samples:
                 a = self.design(x[sel])
-                c = torch.linalg.lstsq(a, y[sel, None]).solution[:, 0]
+                # on the CPU (a few LR pixels): its default driver copes with a rank-deficient
+                # design (constant NDVI); CUDA's 'gels' assumes full rank
+                c = torch.linalg.lstsq(a.cpu(), y[sel, None].cpu()).solution[:, 0].to(lr.device)
             elif bool(ok.any()):
                 c[0] = y[ok].mean()
             else:  # no valid LR pixel: the loader's fill values are all there is

@@ -7,7 +7,8 @@ Blocks particular to one model live beside it (``backbones/mocolsk/``,
 """
 from .activation import build_activation
 from .attention import CALayer, SpatialAttention
-from .conv import PROJECTION_CONV_PARAMS, default_conv, per_sample_conv2d, projection_conv
+from .conv import (PROJECTION_CONV_PARAMS, default_conv, depthwise_layout, per_sample_conv2d,
+                   projection_conv, same_layout)
 from .footprint import SensorFootprint, fill_from_neighbours, footprint_weights_1d, gaussian_blur
 from .projection import DenseProjection
 from .residual import RCAB, ResBlock, ResidualGroup
@@ -21,8 +22,9 @@ from .window_attention import (WindowAttention, grid_partition, grid_reverse, pa
 __all__ = [
     'build_activation', 'SensorFootprint', 'fill_from_neighbours', 'footprint_weights_1d',
     'gaussian_blur', 'CALayer', 'SpatialAttention', 'PROJECTION_CONV_PARAMS', 'default_conv',
-    'per_sample_conv2d', 'projection_conv', 'DenseProjection', 'RCAB', 'ResBlock',
-    'ResidualGroup', 'LayerNorm2d', 'Mlp', 'MultiHeadAttention', 'SwinTransformerBlock',
+    'depthwise_layout', 'per_sample_conv2d', 'projection_conv', 'same_layout', 'DenseProjection',
+    'RCAB', 'ResBlock', 'ResidualGroup', 'LayerNorm2d', 'Mlp', 'MultiHeadAttention',
+    'SwinTransformerBlock',
     'init_transformer_weights', 'OneStepUpsampler', 'PixelShuffleUpsampler', 'WindowAttention',
     'grid_partition', 'grid_reverse', 'pad_to_multiple', 'relative_position_index',
     'shifted_window_mask', 'window_partition', 'window_reverse'

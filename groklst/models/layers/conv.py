@@ -6,6 +6,8 @@
   (Haris et al., "Deep Back-Projection Networks for Super-Resolution", CVPR 2018).
 * :func:`per_sample_conv2d` - convolution with a different kernel for every sample of the
   batch, used for input-conditioned (dynamic) kernels.
+* :func:`depthwise_layout` - the memory layout in which depth-wise convolutions train fastest on
+  the tensor's device, and :func:`same_layout` to return to the caller's (values unchanged).
 """
 from typing import Dict, Optional, Tuple, Union
 
@@ -83,6 +85,43 @@ def projection_conv(in_channels: int, out_channels: int, scale: int,
     kernel_size, stride, padding = PROJECTION_CONV_PARAMS[scale]
     conv_cls = nn.ConvTranspose2d if up else nn.Conv2d
     return conv_cls(in_channels, out_channels, kernel_size, stride=stride, padding=padding)
+
+
+def depthwise_layout(x: torch.Tensor) -> torch.Tensor:
+    """``x`` (B, C, H, W) in the memory layout in which depth-wise convolutions run fastest on
+    its device; the values (and so the results) are unchanged, only the strides.
+
+    On the CPU this is ``channels_last``: oneDNN's depth-wise convolution backward in the
+    default NCHW layout takes 2x (one thread) to 4x (two threads) longer than in NHWC for the
+    5x5 and dilated 7x7 kernels of LSK (measured with torch 2.13; the forward is as fast or
+    faster). Only float32 / float64 outside CPU autocast: under bfloat16 autocast the
+    channels_last depth-wise weight gradient of oneDNN was intermittently non-finite (1 run in
+    40 of a small MoCoLSK-Net, never in NCHW). Other devices keep their layout until measured
+    there. A 1x1 convolution that reads the result returns ``channels_last`` too.
+
+    Raises:
+        ValueError: if ``x`` is not 4-D.
+    """
+    if x.dim() != 4:
+        raise ValueError(f'x must be (B, C, H, W), found shape {tuple(x.shape)}')
+    if (x.device.type == 'cpu' and x.dtype in (torch.float32, torch.float64)
+            and not torch.is_autocast_enabled('cpu')):
+        return x.contiguous(memory_format=torch.channels_last)
+    return x
+
+
+def same_layout(out: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """``out`` (B, C, H, W) in the memory layout of ``like``: ``channels_last`` if ``like`` is
+    (and is not also plainly contiguous), else the default contiguous layout. Values unchanged.
+
+    Used after :func:`depthwise_layout`, so that the layers after a block keep running in the
+    layout the caller chose (the large 3x3 convolutions of a network are slower in
+    ``channels_last`` on the CPU).
+    """
+    keep_cl = (like.dim() == 4 and like.is_contiguous(memory_format=torch.channels_last)
+               and not like.is_contiguous())
+    return out.contiguous(memory_format=torch.channels_last if keep_cl else
+                          torch.contiguous_format)
 
 
 def per_sample_conv2d(x: torch.Tensor,

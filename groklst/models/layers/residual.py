@@ -54,7 +54,10 @@ class ResBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, C, H, W) -> (B, C, H, W)."""
-        return x + self.body(x) * self.res_scale
+        res = self.body(x)
+        if self.res_scale != 1:  # x * 1.0 is exact: skip a full-size multiply and its backward
+            res = res * self.res_scale
+        return x + res
 
 
 class RCAB(ResBlock):

@@ -118,3 +118,51 @@ def test_class_contract_and_unsupported_scales(name):
         with pytest.raises(ValueError, match=rf'{name} supports scales \(2, 4, 8\), found '
                                              rf'{scale}'):
             cls(**kwargs)
+
+
+def _finite_grads(net):
+    return [n for n, p in net.named_parameters()
+            if p.grad is not None and not torch.isfinite(p.grad).all()]
+
+
+@pytest.mark.parametrize('name', GENERATORS)
+def test_bf16_autocast_forward_backward_on_cpu(name):
+    # CPU bfloat16 autocast (CPUBF16OptimWrapper): no op without a bf16 kernel (SGNet's FFT),
+    # finite output and gradients at x4
+    torch.manual_seed(0)
+    net = _build(name, 4)
+    wake_up(net)
+    inputs = _inputs(name, 4)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = net(*inputs)
+    assert out.shape == (2, 1, 4 * inputs[0].shape[-2], 4 * inputs[0].shape[-1])
+    assert out.dtype in (torch.bfloat16, torch.float32) and torch.isfinite(out).all()
+    out.float().square().mean().backward()
+    assert _finite_grads(net) == []
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize('precision', ['fp32', 'bf16'])
+@pytest.mark.parametrize('name', GENERATORS)
+def test_cuda_forward_backward_x4(name, precision):
+    from tests.fixtures.devices import CUDA_CPU_ATOL, CUDA_CPU_RTOL, strict_fp32
+    torch.manual_seed(0)
+    net = _build(name, 4).eval()
+    wake_up(net)
+    inputs = _inputs(name, 4)
+    with torch.no_grad(), strict_fp32():
+        ref = net(*inputs)
+    net.cuda()
+    cuda_inputs = [t.cuda() for t in inputs]
+    with strict_fp32(), torch.autocast('cuda', dtype=torch.bfloat16,
+                                       enabled=precision == 'bf16'):
+        out = net(*cuda_inputs)
+    assert out.device.type == 'cuda' and out.shape == ref.shape and torch.isfinite(out).all()
+    if precision == 'fp32':
+        assert out.dtype == torch.float32
+        scale = ref.abs().max().item() + 1e-6
+        torch.testing.assert_close(out.detach().cpu(), ref, rtol=CUDA_CPU_RTOL,
+                                   atol=CUDA_CPU_ATOL * scale)
+    out.float().square().mean().backward()
+    assert _finite_grads(net) == []
+    assert all(p.grad.device.type == 'cuda' for p in net.parameters() if p.grad is not None)

@@ -163,7 +163,13 @@ class FrequencyFusion(nn.Module):
         self.post = nn.Conv2d(channels, channels, 1)
 
     def forward(self, lst: torch.Tensor, guide: torch.Tensor) -> torch.Tensor:
-        """See the class docstring."""
+        """See the class docstring. Runs in float32 (float64 for float64 inputs) with autocast
+        off: the FFTs have no bfloat16 kernel and a float16 one only for power-of-2 sizes."""
+        dtype = torch.promote_types(lst.dtype, torch.float32)
+        with torch.autocast(lst.device.type, enabled=False):
+            return self._fused(lst.to(dtype), guide.to(dtype))
+
+    def _fused(self, lst: torch.Tensor, guide: torch.Tensor) -> torch.Tensor:
         h, w = lst.shape[-2:]
         lst_f = torch.fft.rfft2(self.pre_lst(lst) + 1e-8)
         guide_f = torch.fft.rfft2(self.pre_guide(guide) + 1e-8)

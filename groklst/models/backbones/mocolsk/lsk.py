@@ -20,7 +20,8 @@ from typing import List, Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 
-from groklst.models.layers.conv import default_conv, per_sample_conv2d
+from groklst.models.layers.conv import (default_conv, depthwise_layout, per_sample_conv2d,
+                                        same_layout)
 
 __all__ = ['KernelSpec', 'LSKSpatialSelection', 'LSKBlock', 'ChannelSelection',
            'LSKChannelSelection', 'SelectiveKernelConv']
@@ -31,9 +32,11 @@ KernelSpec = Sequence[Tuple[int, int]]
 def _chained_branches(x: torch.Tensor, dw_convs: nn.ModuleList,
                       projections: nn.ModuleList) -> List[torch.Tensor]:
     """LSK decomposition (Li et al., ICCV 2023): depth-wise conv i reads the output of conv i-1;
-    every intermediate map is projected by its own 1x1 conv. Returns one map per branch."""
+    every intermediate map is projected by its own 1x1 conv. Returns one map per branch (in
+    the memory layout of :func:`~groklst.models.layers.conv.depthwise_layout`, where the
+    depth-wise backward is fastest; the values do not depend on it)."""
     branches = []
-    feat = x
+    feat = depthwise_layout(x)
     for conv, project in zip(dw_convs, projections):
         feat = conv(feat)
         branches.append(project(feat))
@@ -129,8 +132,10 @@ class LSKSpatialSelection(nn.Module):
             logits = per_sample_conv2d(
                 descriptor, squeeze_weight, padding=self.squeeze_kernel_size // 2)
         masks = torch.sigmoid(logits)
-        selected = sum(branch * masks[:, i:i + 1] for i, branch in enumerate(branches))
-        return self.expand(selected)
+        selected = branches[0] * masks[:, :1]
+        for i in range(1, len(branches)):
+            selected = selected + branches[i] * masks[:, i:i + 1]
+        return same_layout(self.expand(selected), x)
 
 
 class LSKBlock(nn.Module):
@@ -249,7 +254,8 @@ class LSKChannelSelection(nn.Module):
 
     def forward(self, x: torch.Tensor, condition: Optional[torch.Tensor] = None) -> torch.Tensor:
         """See the class docstring."""
-        return self.select(_chained_branches(x, self.dw_convs, self.projections), condition)
+        return same_layout(
+            self.select(_chained_branches(x, self.dw_convs, self.projections), condition), x)
 
 
 class SelectiveKernelConv(nn.Module):

@@ -12,7 +12,7 @@ average + max, and the PPM. Pool types:
   bins (1, 2, 3, 6) it is identical to ``'avg'``; the global poolings of the paper's ablation
   are ``bins=(1,)`` with ``'avg'``, ``'max'`` or ``'avgmax'``.
 """
-from typing import Sequence
+from typing import List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -26,6 +26,50 @@ def _check_pool_args(bins: Sequence[int], pool_type: str) -> None:
         raise ValueError(f'pool_type must be one of {POOL_TYPES}, found {pool_type!r}')
     if len(bins) == 0 or any(int(b) < 1 for b in bins):
         raise ValueError(f'bins must be a non-empty sequence of positive ints, found {bins}')
+
+
+def _cell_weights(length: int, bins: Tuple[int, ...], dtype: torch.dtype,
+                  device: torch.device) -> torch.Tensor:
+    """Averaging weights (length, S) along one axis, S = sum(bins): column j is 1 / n_j on the
+    n_j positions of adaptive-pooling cell j and 0 elsewhere. Cell i of bin b spans
+    ``[floor(i * length / b), ceil((i + 1) * length / b))``, the rule of
+    ``torch.nn.functional.adaptive_avg_pool2d`` (cells overlap when b does not divide length).
+    Computed in float64 (or float32 where float64 is not wanted) and rounded once to ``dtype``;
+    built per call (a few tiny ops), so no cached tensor outlives an inference mode."""
+    exact = torch.float64 if dtype == torch.float64 else torch.float32
+    pos = torch.arange(length, device=device)
+    columns = []
+    for size in bins:
+        cell = torch.arange(size, device=device)
+        start = cell * length // size
+        end = ((cell + 1) * length + size - 1) // size
+        member = ((pos[:, None] >= start) & (pos[:, None] < end)).to(exact)
+        columns.append(member / (end - start).to(exact))
+    return torch.cat(columns, dim=1).to(dtype)
+
+
+def _avg_pool_cells(x: torch.Tensor, bins: Sequence[int]) -> List[torch.Tensor]:
+    """Adaptive average pooling of (B, C, H, W) to every b x b grid of ``bins``, as a list of
+    (B, C, b * b) cell means (row-major), equal to ``adaptive_avg_pool2d`` up to float rounding.
+
+    Average pooling is separable: the cell means of all bins come from two thin products with
+    the averaging weights of :func:`_cell_weights`, ``rows.T @ x @ cols`` (B, C, S, S), whose
+    diagonal blocks are the grids. The input is read once and its gradient written once,
+    instead of once per bin. The products run in ``x``'s dtype with autocast off (as
+    ``adaptive_avg_pool2d`` does); the weights are means, not 0/1 sums, so a float16 input
+    cannot overflow in the sum of a large map."""
+    b, c = x.shape[:2]
+    bins = tuple(int(v) for v in bins)
+    with torch.autocast(x.device.type, enabled=False):
+        rows = _cell_weights(x.shape[2], bins, x.dtype, x.device)
+        cols = _cell_weights(x.shape[3], bins, x.dtype, x.device)
+        means = torch.matmul(rows.t(), torch.matmul(x, cols))
+    cells, offset = [], 0
+    for size in bins:
+        block = means[..., offset:offset + size, offset:offset + size]
+        cells.append(block.reshape(b, c, size * size))
+        offset += size
+    return cells
 
 
 def pyramid_pool_tokens(x: torch.Tensor,
@@ -49,15 +93,13 @@ def pyramid_pool_tokens(x: torch.Tensor,
     if x.dim() != 4:
         raise ValueError(f'x must be (B, C, H, W), found shape {tuple(x.shape)}')
     b, c = x.shape[:2]
-    cells = []
-    for size in bins:
-        if pool_type in ('avg', 'ppm'):
-            pooled = F.adaptive_avg_pool2d(x, size)
-        elif pool_type == 'max':
-            pooled = F.adaptive_max_pool2d(x, size)
-        else:
-            pooled = 0.5 * (F.adaptive_avg_pool2d(x, size) + F.adaptive_max_pool2d(x, size))
-        cells.append(pooled.reshape(b, c, -1))
+    if pool_type == 'max':
+        cells = [F.adaptive_max_pool2d(x, size).reshape(b, c, -1) for size in bins]
+    else:
+        cells = _avg_pool_cells(x, bins)
+        if pool_type == 'avgmax':
+            cells = [0.5 * (avg + F.adaptive_max_pool2d(x, size).reshape(b, c, -1))
+                     for avg, size in zip(cells, bins)]
     return torch.cat(cells, dim=2).transpose(1, 2)
 
 
