@@ -7,12 +7,11 @@ import os.path as osp
 
 import numpy as np
 import pytest
-import rasterio
 
 from groklst.apis import SceneCheckError, fit_scenes
 from groklst.fileio.raster import read_raster, write_raster
 
-from ..fixtures.make_coarse_scenes import make_scene, write_csv
+from ..fixtures.make_coarse_scenes import make_scene, spy_rasterio_open as _spy_open, write_csv
 
 #: Tiny crops and held-out blocks for scenes of ~20 x 22 coarse pixels, batches of 2.
 TINY = {'train_dataloader.batch_size': 2,
@@ -30,18 +29,6 @@ def scenes(tmp_path_factory):
     b = make_scene(root, 'laea', 4, (18, 24), (2, 0), 'EPSG:3035',
                    origin=(4321000.0, 3210000.0), nodata=-9999.0, bands=('ndvi',), seed=1)
     return dict(root=root, csv=write_csv(root, [a['row'], b['row']]), a=a, b=b)
-
-
-def _spy_open(monkeypatch):
-    opened = []
-    real_open = rasterio.open
-
-    def spy(path, *args, **kwargs):
-        opened.append(osp.abspath(str(path)))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(rasterio, 'open', spy)
-    return opened
 
 
 def test_fit_scenes_trains_selects_and_writes_georeferenced_outputs(scenes, tmp_path,

@@ -9,7 +9,8 @@ import rasterio
 from groklst.datasets.coarse_scene_dataset import CoarseSceneDataset
 from groklst.utils import register_all_modules
 
-from ..fixtures.make_coarse_scenes import fields, make_scene, make_two_scenes, write_csv
+from ..fixtures.make_coarse_scenes import (fields, make_scene, make_two_scenes,
+                                           spy_rasterio_open, write_csv)
 
 register_all_modules()
 
@@ -154,14 +155,7 @@ def test_single_image_models_read_no_guidance(tmp_path):
 
 def test_no_fine_lst_is_ever_opened(tmp_path, monkeypatch):
     info = make_two_scenes(str(tmp_path))
-    opened = []
-    real_open = rasterio.open
-
-    def spy(path, *args, **kwargs):
-        opened.append(osp.abspath(str(path)))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(rasterio, 'open', spy)
+    opened = spy_rasterio_open(monkeypatch)
     np.random.seed(1)
     for split in ('train', 'val'):
         ds = _dataset(info['csv'], split, native_fraction=0.5, samples_per_epoch=12)

@@ -20,9 +20,8 @@ def masked_mean(values: torch.Tensor, mask: Optional[torch.Tensor]) -> torch.Ten
     return total / n.clamp(min=1)
 
 
-@MODELS.register_module()
-class MaskedL1Loss(nn.Module):
-    """Mean absolute error over valid pixels, times ``loss_weight``.
+class _MaskedPixelLoss(nn.Module):
+    """A per-pixel error (:meth:`error`) averaged over valid pixels, times ``loss_weight``.
 
     Args:
         loss_weight: multiplier of the loss.
@@ -32,14 +31,31 @@ class MaskedL1Loss(nn.Module):
         super().__init__()
         self.loss_weight = loss_weight
 
+    @staticmethod
+    def error(diff: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
     def forward(self, pred: torch.Tensor, target: torch.Tensor,
                 mask: Optional[torch.Tensor] = None) -> torch.Tensor:
         """pred, target: (B, C, H, W); mask: (B, 1, H, W) bool or None."""
-        return self.loss_weight * masked_mean((pred - target).abs(), mask)
+        return self.loss_weight * masked_mean(self.error(pred - target), mask)
 
 
 @MODELS.register_module()
-class MaskedMSELoss(nn.Module):
+class MaskedL1Loss(_MaskedPixelLoss):
+    """Mean absolute error over valid pixels, times ``loss_weight`` (units: the inputs', K).
+
+    Args:
+        loss_weight: multiplier of the loss.
+    """
+
+    @staticmethod
+    def error(diff: torch.Tensor) -> torch.Tensor:
+        return diff.abs()
+
+
+@MODELS.register_module()
+class MaskedMSELoss(_MaskedPixelLoss):
     """Mean squared error over valid pixels (pooled over the batch), times ``loss_weight``
     (units: the inputs' squared, e.g. K²).
 
@@ -47,14 +63,9 @@ class MaskedMSELoss(nn.Module):
         loss_weight: multiplier of the loss.
     """
 
-    def __init__(self, loss_weight: float = 1.0) -> None:
-        super().__init__()
-        self.loss_weight = loss_weight
-
-    def forward(self, pred: torch.Tensor, target: torch.Tensor,
-                mask: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """pred, target: (B, C, H, W); mask: (B, 1, H, W) bool or None."""
-        return self.loss_weight * masked_mean((pred - target) ** 2, mask)
+    @staticmethod
+    def error(diff: torch.Tensor) -> torch.Tensor:
+        return diff ** 2
 
 
 @MODELS.register_module()
