@@ -42,7 +42,9 @@ def test_sampled_fit_is_seeded_bounded_and_the_full_fit_on_small_scenes():
     mask = torch.from_numpy(np.isfinite(lr) & (lr >= 200) & (lr <= 360))[None, None]
     whole = model.fit_scene(torch.from_numpy(lr)[None, None], torch.from_numpy(g[2:3])[None],
                             mask)
-    assert torch.equal(full['state'], whole)  # the same numbers, bit for bit
+    # the same fit up to float64 rounding (the LAPACK solve's summation order may differ with
+    # the thread count and the layout of the gathered samples)
+    torch.testing.assert_close(full['state'], whole, rtol=1e-10, atol=1e-9)
     assert 300 < float(whole[0]) < 320 and float(whole[1]) < -5  # LST falls with cover
 
     a = sample_scene(read_lr, read_g, lr.shape, 4, (200, 360), [2], max_samples=500, seed=1)
