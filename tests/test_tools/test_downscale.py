@@ -11,7 +11,7 @@ from affine import Affine
 from groklst.apis import downscale_geotiff, init_downscaler
 from groklst.fileio.raster import read_raster, write_raster
 from tests.fixtures.checkpoints import (EDSR, TINY_SISR_CONFIG, assert_evil_refused,
-                                      evil_checkpoint)
+                                        evil_checkpoint)
 from tests.fixtures.paths import ROOT
 from tests.fixtures.tiny_configs import write_config
 from tests.test_apis.scene_helpers import (BICUBIC_X4, CRS, G_TRANSFORM, _ndvi_scene,
