@@ -19,13 +19,18 @@ from typing import Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 __all__ = ['METHODS', 'PROTOCOL_SCALES', 'method_config', 'run_selfsup_benchmark',
-           'format_table', 'write_speed_scenes', 'run_speed_check']
+           'run_supervised_reference', 'format_table', 'write_speed_scenes', 'run_speed_check']
 
 #: Scale factor of each benchmark protocol.
 PROTOCOL_SCALES = {'p120': 4, 'p240': 4, 'p60x2': 2}
 
 #: Methods of the table: (label, guidance set 'ndvi' or '10band', config pattern with {s} the
-#: scale factor, config overrides). Bicubic reads the NDVI scenes only for their grid.
+#: scale factor, config overrides). Bicubic reads the NDVI scenes only for their grid. A method
+#: with ``reuses`` changes only inference settings (projection, band limit): it applies the
+#: checkpoint of that method's run in the same cell instead of fitting again.
+_GDI = 'configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-%s.py'
+_ZOO = 'configs/selfsup/%s_x{s}_1xb8-800it_coarse-scenes%s.py'
+_WALD_ONLY = {'train_dataloader.dataset.native_fraction': 0.0}
 METHODS: Dict[str, dict] = {
     'bicubic': dict(label='bicubic', guidance='ndvi',
                     config='configs/selfsup/classic/bicubic_x{s}_coarse-scenes.py'),
@@ -38,17 +43,40 @@ METHODS: Dict[str, dict] = {
                      config='configs/selfsup/classic/dms_x{s}_coarse-scenes-ndvi.py'),
     'dms-10band': dict(label='DMS (10 bands)', guidance='10band',
                        config='configs/selfsup/classic/dms_x{s}_coarse-scenes-10band.py'),
-    'gdi-ndvi': dict(label='GDI NDVI (default)', guidance='ndvi',
-                     config='configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-ndvi.py'),
+    'gdi-ndvi': dict(label='GDI NDVI (default)', guidance='ndvi', config=_GDI % 'ndvi'),
     'gdi-ndvi-hard': dict(label='GDI NDVI + hard projection', guidance='ndvi',
-                          config='configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-ndvi.py',
+                          config=_GDI % 'ndvi', reuses='gdi-ndvi',
                           options={'model.consistency': 'hard'}),
-    'gdi-ndvi-uncapped': dict(label='GDI NDVI, band limit uncapped', guidance='ndvi',
-                              config='configs/selfsup/gdi/'
-                                     'gdi_x{s}_1xb8-1500it_coarse-scenes-ndvi.py',
-                              options={'model.band_limit': dict(factor=1.0, max_m=None)}),
-    'gdi-10band': dict(label='GDI 10 bands', guidance='10band',
-                       config='configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-10band.py'),
+    'gdi-ndvi-80m': dict(label='GDI NDVI, band limit capped at 80 m (prior found with the '
+                               'reference)', guidance='ndvi', config=_GDI % 'ndvi',
+                         reuses='gdi-ndvi',
+                         options={'model.band_limit': dict(factor=1.0, max_m=80.0)}),
+    'gdi-10band': dict(label='GDI 10 bands', guidance='10band', config=_GDI % '10band'),
+    'gdi-10band-hard': dict(label='GDI 10 bands + hard projection', guidance='10band',
+                            config=_GDI % '10band', reuses='gdi-10band',
+                            options={'model.consistency': 'hard'}),
+    'mocolsk-ndvi': dict(label='MoCoLSK-small NDVI (Wald + consistency)', guidance='ndvi',
+                         config=_ZOO % ('mocolsk/mocolsk-small', '-ndvi')),
+    'mocolsk-ndvi-hard': dict(label='MoCoLSK-small NDVI + hard projection', guidance='ndvi',
+                              config=_ZOO % ('mocolsk/mocolsk-small', '-ndvi'),
+                              reuses='mocolsk-ndvi', options={'model.consistency': 'hard'}),
+    'mocolsk-ndvi-wald': dict(label='MoCoLSK-small NDVI (Wald only, no consistency term)',
+                              guidance='ndvi', config=_ZOO % ('mocolsk/mocolsk-small', '-ndvi'),
+                              options=_WALD_ONLY),
+    'fdsr-ndvi': dict(label='FDSR NDVI (Wald + consistency)', guidance='ndvi',
+                      config=_ZOO % ('fdsr/fdsr', '-ndvi')),
+    'fdsr-ndvi-hard': dict(label='FDSR NDVI + hard projection', guidance='ndvi',
+                           config=_ZOO % ('fdsr/fdsr', '-ndvi'), reuses='fdsr-ndvi',
+                           options={'model.consistency': 'hard'}),
+    'fdsr-ndvi-wald': dict(label='FDSR NDVI (Wald only, no consistency term)', guidance='ndvi',
+                           config=_ZOO % ('fdsr/fdsr', '-ndvi'), options=_WALD_ONLY),
+    'srcnn': dict(label='SRCNN (Wald + consistency)', guidance='ndvi',
+                  config=_ZOO % ('srcnn/srcnn', '')),
+    'srcnn-hard': dict(label='SRCNN + hard projection', guidance='ndvi',
+                       config=_ZOO % ('srcnn/srcnn', ''), reuses='srcnn',
+                       options={'model.consistency': 'hard'}),
+    'srcnn-wald': dict(label='SRCNN (Wald only, no consistency term)', guidance='ndvi',
+                       config=_ZOO % ('srcnn/srcnn', ''), options=_WALD_ONLY),
 }
 
 
@@ -86,11 +114,17 @@ def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] =
 
     Raises:
         FileNotFoundError: a scenes CSV or reference folder of the benchmark missing.
-        ValueError: unknown protocol or method.
+        ValueError: unknown protocol or method, or a method that ``reuses`` another listed
+            without it (or before it).
     """
     from groklst.apis.fit_scenes import REPO_ROOT, fit_scenes
     from groklst.evaluation.scenes import score_scenes
+    for i, method in enumerate(methods):
+        base = METHODS.get(method, {}).get('reuses')
+        if base and base not in methods[:i]:
+            raise ValueError(f'{method} applies the checkpoint of {base}: list {base} before it')
     rows = []
+    fitted = {}  # (protocol, degradation, method) -> checkpoint of a learned run
     for proto in protocols:
         if proto not in PROTOCOL_SCALES:
             raise ValueError(f'unknown protocol {proto!r}; expected one of '
@@ -114,12 +148,18 @@ def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] =
                 if not osp.isfile(scenes):
                     raise FileNotFoundError(f'{scenes} not found (build the benchmark first)')
                 run = osp.join(work_root, f'{proto}_{deg}', method)
-                log(f'[benchmark] {proto} {deg} {method}: {osp.relpath(config, REPO_ROOT)}')
+                checkpoint = None
+                if spec.get('reuses'):
+                    checkpoint = fitted[(proto, deg, spec['reuses'])]
+                log(f'[benchmark] {proto} {deg} {method}: {osp.relpath(config, REPO_ROOT)}'
+                    + (f' with {checkpoint}' if checkpoint else ''))
                 t0 = time.perf_counter()
                 res = fit_scenes(scenes, osp.join(run, 'work'), osp.join(run, 'out'),
-                                 config=config, iters=iters,
+                                 config=config, iters=iters, checkpoint=checkpoint,
                                  cfg_options=dict(spec.get('options') or {}), progress=False,
                                  log=lambda *a: None)
+                if res.get('checkpoint'):
+                    fitted[(proto, deg, method)] = res['checkpoint']
                 seconds = time.perf_counter() - t0
                 m = score_scenes(osp.join(run, 'out'), [ref], scenes_csv=scenes)
                 row = dict(protocol=proto, degradation=deg, method=method,
@@ -128,6 +168,69 @@ def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] =
                 log(f"[benchmark] {proto} {deg} {method}: RMSE {row['RMSE']:.4f} K "
                     f"({seconds:.0f} s)")
                 rows.append(row)
+    return rows
+
+
+def run_supervised_reference(bench: str, work_root: str, config: str, checkpoint: str,
+                             protocols: Sequence[str] = ('p120',),
+                             degradations: Sequence[str] = ('sensor',),
+                             label: str = 'supervised reference', log: Callable = print
+                             ) -> List[dict]:
+    """Apply a model trained *with* fine LST (e.g. the demo MoCoLSK of ``make demo``) to the
+    benchmark's 10-band scenes and score it: the issue's supervised reference row.
+
+    Nothing is fitted on the scenes; the model is built once and every scene of a protocol with
+    the model's scale factor goes through :func:`groklst.apis.downscale_geotiff` (the tiled path
+    of ``tools/downscale.py``). Protocols of another scale are skipped. The guidance files are
+    taken to hold the model's bands in its order (the benchmark's 10 bands are the demo's).
+
+    Args:
+        bench, work_root: as :func:`run_selfsup_benchmark` (outputs in
+            ``WORK/<protocol>_<degradation>/supervised/out``).
+        config, checkpoint: the supervised model.
+        protocols, degradations: cells to run.
+        label: the table label.
+        log: where messages go.
+
+    Returns:
+        rows as :func:`run_selfsup_benchmark` (``method='supervised'``).
+
+    Raises:
+        FileNotFoundError: config, checkpoint, scenes CSV or reference folder missing.
+        ValueError: a protocol unknown; the scenes fail the model's input checks.
+    """
+    from groklst.apis.geotiff import downscale_geotiff
+    from groklst.apis.inference import init_downscaler
+    from groklst.datasets.coarse_scenes import read_scenes_csv
+    from groklst.evaluation.scenes import score_scenes
+    model = init_downscaler(config, checkpoint)
+    scale = int(getattr(model, 'scale'))
+    rows = []
+    for proto in protocols:
+        if proto not in PROTOCOL_SCALES:
+            raise ValueError(f'unknown protocol {proto!r}; expected one of '
+                             f'{sorted(PROTOCOL_SCALES)}')
+        if PROTOCOL_SCALES[proto] != scale:
+            log(f'[benchmark] {proto}: the supervised model is x{scale}, skipped')
+            continue
+        ref = osp.join(bench, 'reference', proto)
+        if not osp.isdir(ref):
+            raise FileNotFoundError(f'{ref}: no reference folder (build the benchmark first)')
+        for deg in degradations:
+            scenes = osp.join(bench, proto, deg, 'SCENES.csv')
+            out = osp.join(work_root, f'{proto}_{deg}', 'supervised', 'out')
+            os.makedirs(out, exist_ok=True)
+            t0 = time.perf_counter()
+            for scene in read_scenes_csv(scenes):
+                downscale_geotiff(model, scene['lr_lst'], scene['guidance'],
+                                  osp.join(out, f"{scene['id']}.tif"), progress=False,
+                                  log=lambda *a: None)
+            seconds = time.perf_counter() - t0
+            m = score_scenes(out, [ref], scenes_csv=scenes)
+            rows.append(dict(protocol=proto, degradation=deg, method='supervised', label=label,
+                             seconds=seconds, checkpoint=checkpoint,
+                             **{k: m[k] for k in ('RMSE', 'MAE', 'BIAS', 'CC', 'n_pixels')}))
+            log(f"[benchmark] {proto} {deg} supervised: RMSE {rows[-1]['RMSE']:.4f} K")
     return rows
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from groklst.analysis.selfsup_benchmark import (METHODS, format_table, method_config,
+                                                run_selfsup_benchmark, run_supervised_reference,
                                                 write_speed_scenes)
 from groklst.apis.fit_scenes import REPO_ROOT
 from groklst.datasets.coarse_scenes import check_scenes, read_scenes_csv
@@ -22,6 +23,21 @@ def test_every_method_has_its_x4_config_and_errors_are_clear():
         method_config('edsr', 4, REPO_ROOT)
     with pytest.raises(ValueError, match='dms-10band has no config for x2'):
         method_config('dms-10band', 2, REPO_ROOT)
+
+
+def test_inference_variants_apply_a_fit_of_their_own_config(tmp_path):
+    variants = {n: spec for n, spec in METHODS.items() if spec.get('reuses')}
+    assert {'gdi-ndvi-hard', 'gdi-ndvi-80m', 'gdi-10band-hard'} <= set(variants)
+    for spec in variants.values():
+        base = METHODS[spec['reuses']]
+        assert not base.get('reuses')
+        assert (base['config'], base['guidance']) == (spec['config'], spec['guidance'])
+        # only inference settings change: the projection or the band limit
+        assert set(spec['options']) <= {'model.consistency', 'model.band_limit'}
+    with pytest.raises(ValueError, match='gdi-ndvi-hard applies the checkpoint of gdi-ndvi: '
+                                         'list gdi-ndvi before it'):
+        run_selfsup_benchmark(str(tmp_path), str(tmp_path),
+                              methods=['gdi-ndvi-hard', 'gdi-ndvi'])
 
 
 def test_table_by_hand():
@@ -47,3 +63,15 @@ def test_speed_scenes_are_valid_scenes(tmp_path):
     lr, prof = read_raster(osp.join(str(tmp_path), 'lr', 's000.tif'))
     assert 0 < np.isnan(lr).mean() < 1 and prof['crs'].to_epsg() == 32633  # a cloud
     assert 280 < np.nanmean(lr) < 310
+
+
+def test_supervised_reference_runs_only_its_scale_and_names_bad_protocols(tmp_path):
+    cfg = osp.join(REPO_ROOT, 'configs/classic/bicubic_x4_landsat8-demo.py')
+    logged = []
+    rows = run_supervised_reference(str(tmp_path), str(tmp_path), cfg, None,
+                                    protocols=['p60x2'], log=logged.append)
+    assert rows == [] and logged == ['[benchmark] p60x2: the supervised model is x4, skipped']
+    with pytest.raises(FileNotFoundError, match='no reference folder'):
+        run_supervised_reference(str(tmp_path), str(tmp_path), cfg, None, protocols=['p120'])
+    with pytest.raises(ValueError, match="unknown protocol 'p30'"):
+        run_supervised_reference(str(tmp_path), str(tmp_path), cfg, None, protocols=['p30'])

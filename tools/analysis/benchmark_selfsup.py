@@ -6,7 +6,7 @@ reference (read by the scorer only) and print the table; or time the speed check
     python tools/analysis/benchmark_selfsup.py --bench data/selfsup_benchmark \\
         --work-dir work_dirs/selfsup_benchmark [--protocols p120 p240 p60x2] \\
         [--degradations sensor wald] [--methods bicubic tsharp ... | all] [--iters N] \\
-        [--json rows.json]
+        [--json rows.json] [--supervised CONFIG CHECKPOINT]
     python tools/analysis/benchmark_selfsup.py --speed --work-dir work_dirs/selfsup_speed
 
 Methods: groklst/analysis/selfsup_benchmark.py (METHODS). Learned methods train 1500 iterations
@@ -17,7 +17,8 @@ import json
 import sys
 
 from groklst.analysis.selfsup_benchmark import (METHODS, PROTOCOL_SCALES, format_table,
-                                                run_selfsup_benchmark, run_speed_check)
+                                                run_selfsup_benchmark, run_speed_check,
+                                                run_supervised_reference)
 from groklst.fileio.text import write_text
 
 
@@ -30,11 +31,14 @@ def parse_args(argv=None):
     p.add_argument('--degradations', nargs='+', default=['sensor'], choices=['sensor', 'wald'])
     p.add_argument('--methods', nargs='+', default=['bicubic', 'tsharp', 'dms-ndvi',
                                                     'dms-10band', 'gdi-ndvi', 'gdi-ndvi-hard',
-                                                    'gdi-ndvi-uncapped', 'gdi-10band'],
+                                                    'gdi-ndvi-80m', 'gdi-10band'],
                    help=f"methods (or 'all'): {', '.join(METHODS)}")
     p.add_argument('--iters', type=int, default=None,
                    help='training iterations of learned methods (default: the configs\')')
     p.add_argument('--json', default=None, help='also write the rows to this JSON file')
+    p.add_argument('--supervised', nargs=2, metavar=('CONFIG', 'CHECKPOINT'), default=None,
+                   help='also apply a model trained with fine LST (the reference row, e.g. the '
+                        'demo MoCoLSK) to the 10-band scenes of its scale')
     p.add_argument('--speed', action='store_true',
                    help='instead: time the default config on 100 synthetic scenes of 64 x 64 '
                         'coarse px (x4)')
@@ -59,6 +63,12 @@ def main(argv=None) -> int:
     try:
         rows = run_selfsup_benchmark(args.bench, args.work_dir, args.protocols,
                                      args.degradations, methods, iters=args.iters)
+        if args.supervised:
+            rows += run_supervised_reference(args.bench, args.work_dir, *args.supervised,
+                                             protocols=args.protocols,
+                                             degradations=args.degradations,
+                                             label='supervised on fine LST ('
+                                             + args.supervised[0].split('/')[-1] + ')')
     except (FileNotFoundError, ValueError) as exc:
         print(f'benchmark_selfsup: error: {exc}', file=sys.stderr)
         return 1

@@ -9,7 +9,8 @@
 #   every 500 iterations; the best checkpoint is kept;
 # * model: h = per-pixel MLP (2 x 32, GELU, zero-initialised output) on [normalised U(LR),
 #   NDVI]; footprint sigma fitted from 0.3 coarse px (lr x10, no weight decay); output band
-#   limit sigma_out = min(sigma_fit x coarse pixel size, 80 m); no projection;
+#   limit sigma_out = sigma_fit x coarse pixel size (fitted, no cap: a cap in metres is a prior
+#   on the wanted fine resolution, model.band_limit.max_m); no projection;
 # * AdamW 1e-3 (no weight decay), cosine to 5e-5, batch 8, 1500 iterations, masked MSE in K^2.
 _base_ = ['../default_runtime.py', '../datasets/coarse-scenes-ndvi_x4.py']
 max_iters = 1500
@@ -27,7 +28,7 @@ model = dict(type='GuidedDetailDownscaler', scale={{_base_.scale}},
              lst_norm=dict(stats_file={{_base_.stats_file}}),
              hidden=32, layers=2, lr_context=True,
              footprint=dict(sigma=0.3, learn=True),
-             band_limit=dict(factor=1.0, max_m=80.0),
+             band_limit=dict(factor=1.0, max_m=None),
              min_valid_fraction=0.8, consistency=None,
              loss=dict(type='MaskedMSELoss'))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=500)

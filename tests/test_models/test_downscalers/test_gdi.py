@@ -88,8 +88,8 @@ def test_sigma_is_fitted_towards_the_sensor_that_made_the_coarse_lst():
 
 def test_band_limit_by_hand():
     assert band_limit_sigma_px(0.5, 4, 30.0) == pytest.approx(2.0)  # 60 m
-    assert band_limit_sigma_px(0.93, 4, 30.0) == pytest.approx(80 / 30)  # capped at 80 m
-    assert band_limit_sigma_px(0.93, 4, 30.0, max_m=None) == pytest.approx(0.93 * 4)
+    assert band_limit_sigma_px(0.93, 4, 30.0) == pytest.approx(0.93 * 4)  # 112 m, no cap
+    assert band_limit_sigma_px(0.93, 4, 30.0, max_m=80.0) == pytest.approx(80 / 30)  # capped
     assert band_limit_sigma_px(0.4, 2, 30.0) == pytest.approx(0.8)  # 24 m
     assert band_limit_sigma_px(0.5, 4, 100.0, factor=2.0, max_m=None) == pytest.approx(4.0)
     for bad in (0.0, -30.0, float('nan'), None):
@@ -99,7 +99,10 @@ def test_band_limit_by_hand():
     assert model.needs_pixel_size
     assert model.band_limit_px(30.0) == pytest.approx(2.0)
     assert model.band_limit_px(7.5) == pytest.approx(2.0)  # same fraction of a coarse pixel
-    assert model.band_limit_px(60.0) == pytest.approx(80 / 60)
+    assert model.band_limit_px(60.0) == pytest.approx(2.0)  # the default has no cap
+    capped = _model(footprint=dict(sigma=0.5), band_limit=dict(max_m=80.0))
+    assert capped.band_limit_px(30.0) == pytest.approx(2.0)  # 60 m < 80 m
+    assert capped.band_limit_px(60.0) == pytest.approx(80 / 60)  # 120 m capped at 80 m
     assert not _model(band_limit=None).needs_pixel_size
 
 
