@@ -55,29 +55,20 @@ METHODS: Dict[str, dict] = {
     'gdi-10band-hard': dict(label='GDI 10 bands + hard projection', guidance='10band',
                             config=_GDI % '10band', reuses='gdi-10band',
                             options={'model.consistency': 'hard'}),
-    'mocolsk-ndvi': dict(label='MoCoLSK-small NDVI (Wald + consistency)', guidance='ndvi',
-                         config=_ZOO % ('mocolsk/mocolsk-small', '-ndvi')),
-    'mocolsk-ndvi-hard': dict(label='MoCoLSK-small NDVI + hard projection', guidance='ndvi',
-                              config=_ZOO % ('mocolsk/mocolsk-small', '-ndvi'),
-                              reuses='mocolsk-ndvi', options={'model.consistency': 'hard'}),
-    'mocolsk-ndvi-wald': dict(label='MoCoLSK-small NDVI (Wald only, no consistency term)',
-                              guidance='ndvi', config=_ZOO % ('mocolsk/mocolsk-small', '-ndvi'),
-                              options=_WALD_ONLY),
-    'fdsr-ndvi': dict(label='FDSR NDVI (Wald + consistency)', guidance='ndvi',
-                      config=_ZOO % ('fdsr/fdsr', '-ndvi')),
-    'fdsr-ndvi-hard': dict(label='FDSR NDVI + hard projection', guidance='ndvi',
-                           config=_ZOO % ('fdsr/fdsr', '-ndvi'), reuses='fdsr-ndvi',
-                           options={'model.consistency': 'hard'}),
-    'fdsr-ndvi-wald': dict(label='FDSR NDVI (Wald only, no consistency term)', guidance='ndvi',
-                           config=_ZOO % ('fdsr/fdsr', '-ndvi'), options=_WALD_ONLY),
-    'srcnn': dict(label='SRCNN (Wald + consistency)', guidance='ndvi',
-                  config=_ZOO % ('srcnn/srcnn', '')),
-    'srcnn-hard': dict(label='SRCNN + hard projection', guidance='ndvi',
-                       config=_ZOO % ('srcnn/srcnn', ''), reuses='srcnn',
-                       options={'model.consistency': 'hard'}),
-    'srcnn-wald': dict(label='SRCNN (Wald only, no consistency term)', guidance='ndvi',
-                       config=_ZOO % ('srcnn/srcnn', ''), options=_WALD_ONLY),
 }
+# the scale-invariance recipe of the zoo: as configured (Wald + native-scale consistency), with
+# the hard projection (same fit) and trained on Wald samples only (no consistency term)
+for _key, _name, _cfg in (
+        ('mocolsk-ndvi', 'MoCoLSK-small NDVI', ('mocolsk/mocolsk-small', '-ndvi')),
+        ('fdsr-ndvi', 'FDSR NDVI', ('fdsr/fdsr', '-ndvi')),
+        ('srcnn', 'SRCNN', ('srcnn/srcnn', ''))):
+    METHODS[_key] = dict(label=f'{_name} (Wald + consistency)', guidance='ndvi',
+                         config=_ZOO % _cfg)
+    METHODS[f'{_key}-hard'] = dict(label=f'{_name} + hard projection', guidance='ndvi',
+                                   config=_ZOO % _cfg, reuses=_key,
+                                   options={'model.consistency': 'hard'})
+    METHODS[f'{_key}-wald'] = dict(label=f'{_name} (Wald only, no consistency term)',
+                                   guidance='ndvi', config=_ZOO % _cfg, options=_WALD_ONLY)
 
 
 def method_config(method: str, scale: int, repo_root: str) -> str:
@@ -181,8 +172,9 @@ def run_supervised_reference(bench: str, work_root: str, config: str, checkpoint
 
     Nothing is fitted on the scenes; the model is built once and every scene of a protocol with
     the model's scale factor goes through :func:`groklst.apis.downscale_geotiff` (the tiled path
-    of ``tools/downscale.py``). Protocols of another scale are skipped. The guidance files are
-    taken to hold the model's bands in its order (the benchmark's 10 bands are the demo's).
+    of ``tools/downscale.py``). Protocols of another scale are skipped, and so are scenes without
+    a valid coarse pixel (fully cloudy: they score no pixel). The guidance files are taken to
+    hold the model's bands in its order (the benchmark's 10 bands are the demo's).
 
     Args:
         bench, work_root: as :func:`run_selfsup_benchmark` (outputs in
@@ -203,6 +195,7 @@ def run_supervised_reference(bench: str, work_root: str, config: str, checkpoint
     from groklst.apis.inference import init_downscaler
     from groklst.datasets.coarse_scenes import read_scenes_csv
     from groklst.evaluation.scenes import score_scenes
+    from groklst.fileio.raster import read_raster
     model = init_downscaler(config, checkpoint)
     scale = int(getattr(model, 'scale'))
     rows = []
@@ -221,12 +214,17 @@ def run_supervised_reference(bench: str, work_root: str, config: str, checkpoint
             out = osp.join(work_root, f'{proto}_{deg}', 'supervised', 'out')
             os.makedirs(out, exist_ok=True)
             t0 = time.perf_counter()
+            done = []
             for scene in read_scenes_csv(scenes):
+                lr, _ = read_raster(scene['lr_lst'])
+                if not np.any((lr >= 200.0) & (lr <= 360.0)):
+                    continue  # fully cloudy: no valid coarse pixel, nothing to score
                 downscale_geotiff(model, scene['lr_lst'], scene['guidance'],
                                   osp.join(out, f"{scene['id']}.tif"), progress=False,
                                   log=lambda *a: None)
+                done.append(scene['id'])
             seconds = time.perf_counter() - t0
-            m = score_scenes(out, [ref], scenes_csv=scenes)
+            m = score_scenes(out, [ref], scenes_csv=scenes, ids=done)
             rows.append(dict(protocol=proto, degradation=deg, method='supervised', label=label,
                              seconds=seconds, checkpoint=checkpoint,
                              **{k: m[k] for k in ('RMSE', 'MAE', 'BIAS', 'CC', 'n_pixels')}))
