@@ -31,6 +31,7 @@ PROTOCOL_SCALES = {'p120': 4, 'p240': 4, 'p60x2': 2}
 _GDI = 'configs/selfsup/gdi/gdi_x{s}_1xb8-1500it_coarse-scenes-%s.py'
 _ZOO = 'configs/selfsup/%s_x{s}_1xb8-800it_coarse-scenes%s.py'
 _WALD_ONLY = {'train_dataloader.dataset.native_fraction': 0.0}
+_SENSOR_LR = {'train_dataloader.dataset.degradation': dict(type='SensorDegradation')}
 METHODS: Dict[str, dict] = {
     'bicubic': dict(label='bicubic', guidance='ndvi',
                     config='configs/selfsup/classic/bicubic_x{s}_coarse-scenes.py'),
@@ -57,7 +58,8 @@ METHODS: Dict[str, dict] = {
                             options={'model.consistency': 'hard'}),
 }
 # the scale-invariance recipe of the zoo: as configured (Wald + native-scale consistency), with
-# the hard projection (same fit) and trained on Wald samples only (no consistency term)
+# the hard projection (same fit), trained on Wald samples only (no consistency term), and with
+# training LR′ made by the sensor model instead of the box mean (validation unchanged)
 for _key, _name, _cfg in (
         ('mocolsk-ndvi', 'MoCoLSK-small NDVI', ('mocolsk/mocolsk-small', '-ndvi')),
         ('fdsr-ndvi', 'FDSR NDVI', ('fdsr/fdsr', '-ndvi')),
@@ -69,6 +71,9 @@ for _key, _name, _cfg in (
                                    options={'model.consistency': 'hard'})
     METHODS[f'{_key}-wald'] = dict(label=f'{_name} (Wald only, no consistency term)',
                                    guidance='ndvi', config=_ZOO % _cfg, options=_WALD_ONLY)
+    METHODS[f'{_key}-sensor'] = dict(label=f'{_name} (LR′ by the sensor model + consistency)',
+                                     guidance='ndvi', config=_ZOO % _cfg,
+                                     options=_SENSOR_LR)
 
 
 def method_config(method: str, scale: int, repo_root: str) -> str:
