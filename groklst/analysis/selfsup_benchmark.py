@@ -90,6 +90,43 @@ def method_config(method: str, scale: int, repo_root: str) -> str:
     return path
 
 
+def _reference_dir(bench: str, proto: str) -> str:
+    """The fine reference folder of protocol ``proto`` (read by the scorer only).
+
+    Raises:
+        ValueError: unknown protocol.
+        FileNotFoundError: the benchmark has no reference folder for it.
+    """
+    if proto not in PROTOCOL_SCALES:
+        raise ValueError(f'unknown protocol {proto!r}; expected one of '
+                         f'{sorted(PROTOCOL_SCALES)}')
+    ref = osp.join(bench, 'reference', proto)
+    if not osp.isdir(ref):
+        raise FileNotFoundError(f'{ref}: no reference folder (build the benchmark first)')
+    return ref
+
+
+def _scenes_csv(bench: str, proto: str, deg: str, guidance: str) -> str:
+    """The scenes CSV of one cell: NDVI guidance ('ndvi') or the 10 bands.
+
+    Raises:
+        FileNotFoundError: the CSV is missing.
+    """
+    name = 'SCENES_ndvi.csv' if guidance == 'ndvi' else 'SCENES.csv'
+    scenes = osp.join(bench, proto, deg, name)
+    if not osp.isfile(scenes):
+        raise FileNotFoundError(f'{scenes} not found (build the benchmark first)')
+    return scenes
+
+
+def _score_row(out_dir: str, ref: str, scenes: str, ids: Optional[Sequence[str]] = None,
+               **row) -> dict:
+    """``row`` plus the pooled RMSE, MAE, BIAS, CC and n_pixels of ``out_dir``."""
+    from groklst.evaluation.scenes import score_scenes
+    m = score_scenes(out_dir, [ref], scenes_csv=scenes, ids=ids)
+    return dict(row, **{k: m[k] for k in ('RMSE', 'MAE', 'BIAS', 'CC', 'n_pixels')})
+
+
 def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] = ('p120',),
                           degradations: Sequence[str] = ('sensor',),
                           methods: Sequence[str] = ('bicubic', 'gdi-ndvi'),
@@ -114,7 +151,6 @@ def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] =
             without it (or before it).
     """
     from groklst.apis.fit_scenes import REPO_ROOT, fit_scenes
-    from groklst.evaluation.scenes import score_scenes
     for i, method in enumerate(methods):
         base = METHODS.get(method, {}).get('reuses')
         if base and base not in methods[:i]:
@@ -122,13 +158,8 @@ def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] =
     rows = []
     fitted = {}  # (protocol, degradation, method) -> checkpoint of a learned run
     for proto in protocols:
-        if proto not in PROTOCOL_SCALES:
-            raise ValueError(f'unknown protocol {proto!r}; expected one of '
-                             f'{sorted(PROTOCOL_SCALES)}')
+        ref = _reference_dir(bench, proto)
         s = PROTOCOL_SCALES[proto]
-        ref = osp.join(bench, 'reference', proto)
-        if not osp.isdir(ref):
-            raise FileNotFoundError(f'{ref}: no reference folder (build the benchmark first)')
         for deg in degradations:
             for method in methods:
                 if method not in METHODS:
@@ -139,10 +170,7 @@ def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] =
                     continue
                 config = method_config(method, s, REPO_ROOT)
                 spec = METHODS[method]
-                name = 'SCENES_ndvi.csv' if spec['guidance'] == 'ndvi' else 'SCENES.csv'
-                scenes = osp.join(bench, proto, deg, name)
-                if not osp.isfile(scenes):
-                    raise FileNotFoundError(f'{scenes} not found (build the benchmark first)')
+                scenes = _scenes_csv(bench, proto, deg, spec['guidance'])
                 run = osp.join(work_root, f'{proto}_{deg}', method)
                 checkpoint = None
                 if spec.get('reuses'):
@@ -157,10 +185,9 @@ def run_selfsup_benchmark(bench: str, work_root: str, protocols: Sequence[str] =
                 if res.get('checkpoint'):
                     fitted[(proto, deg, method)] = res['checkpoint']
                 seconds = time.perf_counter() - t0
-                m = score_scenes(osp.join(run, 'out'), [ref], scenes_csv=scenes)
-                row = dict(protocol=proto, degradation=deg, method=method,
-                           label=spec['label'], seconds=seconds, checkpoint=res['checkpoint'],
-                           **{k: m[k] for k in ('RMSE', 'MAE', 'BIAS', 'CC', 'n_pixels')})
+                row = _score_row(osp.join(run, 'out'), ref, scenes, protocol=proto,
+                                 degradation=deg, method=method, label=spec['label'],
+                                 seconds=seconds, checkpoint=res['checkpoint'])
                 log(f"[benchmark] {proto} {deg} {method}: RMSE {row['RMSE']:.4f} K "
                     f"({seconds:.0f} s)")
                 rows.append(row)
@@ -197,42 +224,36 @@ def run_supervised_reference(bench: str, work_root: str, config: str, checkpoint
         ValueError: a protocol unknown; the scenes fail the model's input checks.
     """
     from groklst.apis.geotiff import downscale_geotiff
-    from groklst.apis.inference import init_downscaler
+    from groklst.apis.inference import init_downscaler, model_scene_info
+    from groklst.apis.tiling import lr_valid_mask
     from groklst.datasets.coarse_scenes import read_scenes_csv
-    from groklst.evaluation.scenes import score_scenes
     from groklst.fileio.raster import read_raster
     model = init_downscaler(config, checkpoint)
-    scale = int(getattr(model, 'scale'))
+    info = model_scene_info(model)
+    scale = info['scale']
     rows = []
     for proto in protocols:
-        if proto not in PROTOCOL_SCALES:
-            raise ValueError(f'unknown protocol {proto!r}; expected one of '
-                             f'{sorted(PROTOCOL_SCALES)}')
-        if PROTOCOL_SCALES[proto] != scale:
+        if PROTOCOL_SCALES.get(proto, scale) != scale:
             log(f'[benchmark] {proto}: the supervised model is x{scale}, skipped')
             continue
-        ref = osp.join(bench, 'reference', proto)
-        if not osp.isdir(ref):
-            raise FileNotFoundError(f'{ref}: no reference folder (build the benchmark first)')
+        ref = _reference_dir(bench, proto)
         for deg in degradations:
-            scenes = osp.join(bench, proto, deg, 'SCENES.csv')
+            scenes = _scenes_csv(bench, proto, deg, '10band')
             out = osp.join(work_root, f'{proto}_{deg}', 'supervised', 'out')
             os.makedirs(out, exist_ok=True)
             t0 = time.perf_counter()
             done = []
             for scene in read_scenes_csv(scenes):
                 lr, _ = read_raster(scene['lr_lst'])
-                if not np.any((lr >= 200.0) & (lr <= 360.0)):
+                if not lr_valid_mask(lr, info['valid_range']).any():
                     continue  # fully cloudy: no valid coarse pixel, nothing to score
                 downscale_geotiff(model, scene['lr_lst'], scene['guidance'],
                                   osp.join(out, f"{scene['id']}.tif"), progress=False,
                                   log=lambda *a: None)
                 done.append(scene['id'])
-            seconds = time.perf_counter() - t0
-            m = score_scenes(out, [ref], scenes_csv=scenes, ids=done)
-            rows.append(dict(protocol=proto, degradation=deg, method='supervised', label=label,
-                             seconds=seconds, checkpoint=checkpoint,
-                             **{k: m[k] for k in ('RMSE', 'MAE', 'BIAS', 'CC', 'n_pixels')}))
+            rows.append(_score_row(out, ref, scenes, ids=done, protocol=proto,
+                                   degradation=deg, method='supervised', label=label,
+                                   seconds=time.perf_counter() - t0, checkpoint=checkpoint))
             log(f"[benchmark] {proto} {deg} supervised: RMSE {rows[-1]['RMSE']:.4f} K")
     return rows
 
