@@ -255,6 +255,7 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
     from .geotiff import SceneCheckError, downscale_geotiff
     from .inference import init_downscaler
     from .runner import build_runner, train_config
+    from .tiling import check_tiling
 
     t_start = time.perf_counter()
     stage = _timer(log)
@@ -283,11 +284,7 @@ def fit_scenes(scenes: str, work_dir: str, out_dir: str, config: Optional[str] =
         raise ValueError(f'--scale {scale} but the config {config} is for x{s}')
     if iters is not None and int(iters) < 1:
         raise ValueError(f'iters must be >= 1, got {iters}')
-    if int(tile) != tile or tile <= 0 or tile % s:
-        raise ValueError(f'tile must be a positive multiple of the scale factor {s}, got {tile}')
-    if int(overlap) != overlap or overlap < 0 or overlap % s or 2 * overlap > tile:
-        raise ValueError(f'overlap must be a multiple of {s} in [0, tile/2 = {tile // 2}], '
-                         f'got {overlap}')
+    check_tiling(tile, overlap, batch, s)  # before any training, not after it
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint file {checkpoint} not found')
     if osp.isfile(out_dir):

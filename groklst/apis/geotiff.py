@@ -131,6 +131,8 @@ def check_output_paths(outputs: Sequence[Tuple[str, Optional[str]]],
             if _same_file(outputs[a][1], outputs[b][1]):
                 raise SceneCheckError(f'{outputs[a][0]} {outputs[a][1]} and {outputs[b][0]} '
                                       f'{outputs[b][1]} are the same file; choose two paths')
+
+
 def guidance_pixel_metres(g_meta: dict, model=None) -> Optional[float]:
     """Guidance pixel size in metres from its georeference (square pixels of a projected CRS,
     any linear unit converted), or None where it cannot be known (geographic or missing CRS,
@@ -413,9 +415,8 @@ def downscale_geotiff(model, lr_path: str, guidance_paths: Sequence[str], out_pa
     with gdal_cache_limit(gdal_cache_mb), ExitStack() as stack:
         src = _open_sources(checked, s, stack, log)
         h, w = src['lr_shape']
-        n_valid = sum(int(lr_valid_mask(src['lr_reader'].read(win), info['valid_range']).sum())
-                      for win in iter_windows(h, w, 512))
-        if n_valid == 0:
+        if not any(lr_valid_mask(src['lr_reader'].read(win), info['valid_range']).any()
+                   for win in iter_windows(h, w, 512)):  # stops at the first valid window
             lo, hi = info['valid_range']
             raise SceneCheckError(f'{lr_path}: expected valid LR LST ({lo:g}..{hi:g} K) over '
                                   f'the guidance extent, found none')

@@ -112,8 +112,12 @@ def column_chunks(starts: Sequence[int], tile: int, chunk_width: int) -> List[Tu
 
 
 def check_tiling(tile, overlap, batch, scale: int) -> None:
-    """Raise ValueError unless ``tile`` is a positive multiple of s, ``overlap`` a multiple of s
-    in [0, tile/2] and ``batch`` a positive int."""
+    """Check the tiling arguments of scene inference (HR pixels).
+
+    Raises:
+        ValueError: ``tile`` not a positive multiple of s, ``overlap`` not a multiple of s in
+            [0, tile/2], or ``batch`` not a positive int.
+    """
     if int(tile) != tile or tile <= 0 or tile % scale:
         raise ValueError(f'tile must be a positive multiple of the scale factor {scale}, '
                          f'got {tile}')
@@ -125,7 +129,8 @@ def check_tiling(tile, overlap, batch, scale: int) -> None:
 
 
 def lr_valid_mask(lr: np.ndarray, valid_range: Tuple[float, float]) -> np.ndarray:
-    """Valid LR pixels: finite and inside ``valid_range`` (K)."""
+    """Valid LR pixels: a bool array of ``lr``'s shape, True where the LR LST (K) is finite and
+    inside ``valid_range`` (lo, hi) K (the rule of ``LoadLSTSample``)."""
     lo, hi = valid_range
     with np.errstate(invalid='ignore'):
         return np.isfinite(lr) & (lr >= lo) & (lr <= hi)
@@ -216,9 +221,8 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
             :class:`groklst.models.downscalers.GuidedDetailDownscaler`); None: not known.
 
     Returns:
-        dict with ``tiles`` (tiles in the grid), ``computed`` (tiles run through the model),
-        ``valid`` (finite output pixels written) and ``scene_fit`` (the sharpener's scene-level
-        fit description, or None).
+        dict with ``tiles`` (tiles in the grid), ``computed`` (tiles run through the model) and
+        ``scene_fit`` (the sharpener's scene-level fit description, or None).
 
     Raises:
         ValueError: bad tiling arguments; a guided model without ``read_guidance``.
@@ -301,7 +305,7 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
     trim = _HeapTrimmer()
     carry_in, carry_out = {}, {}
     n_tiles = len(rows) * len(cols)
-    counts = dict(computed=0, valid=0)
+    counts = dict(computed=0)
     bar = tqdm(total=n_tiles, desc='downscaling tiles', unit='tile', disable=not progress)
 
     def apply(op):
@@ -350,7 +354,6 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
             if use_g:
                 invalid |= ~band.g_valid[:n, :m]
             out[invalid] = np.nan
-            counts['valid'] += int(np.isfinite(out).sum())
             write(r, x0, out)
             trim()
 
@@ -388,5 +391,5 @@ def downscale_windows(model, read_lr: Callable, read_guidance: Optional[Callable
     finally:
         bar.close()
         model.train(was_training)
-    return dict(tiles=n_tiles, computed=counts['computed'], valid=counts['valid'],
+    return dict(tiles=n_tiles, computed=counts['computed'],
                 scene_fit=None if fit is None else fit['description'])
