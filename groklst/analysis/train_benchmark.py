@@ -31,7 +31,7 @@ import torch
 from mmengine.config import Config, ConfigDict
 
 from groklst.analysis.complexity import build_model
-from groklst.analysis.inference_benchmark import PeakRSS
+from groklst.analysis.inference_benchmark import PeakRSS, matmul_peak, sync_device
 
 AMP_DTYPES = {None: torch.float32, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 
@@ -74,31 +74,6 @@ def synthetic_batch(scale: int, batch: int, hr_shape, k: Optional[int], seed: in
         samples.append(s)
     inputs = dict(lr=lrs, guidance=guids) if k else dict(lr=lrs)
     return dict(inputs=inputs, data_samples=samples)
-
-
-def matmul_peak(device: str = 'cpu', dtype: torch.dtype = torch.float32,
-                n: Optional[int] = None, repeats: int = 5) -> float:
-    """FLOP/s of ``torch.mm`` of two n x n matrices of ``dtype`` on ``device`` (median of
-    ``repeats`` after one warm-up; n = 4096 on the CPU, 8192 on CUDA by default: on the 2-core
-    development CPU n = 1024 reaches only 77 % of the n = 4096 rate, below what oneDNN's
-    convolutions of a paper-size MoCoLSK step reach)."""
-    n = n or (8192 if device.startswith('cuda') else 4096)
-    a = torch.randn(n, n, device=device).to(dtype)
-    b = torch.randn(n, n, device=device).to(dtype)
-    times = []
-    for i in range(repeats + 1):
-        _sync(device)
-        start = time.perf_counter()
-        torch.mm(a, b)
-        _sync(device)
-        if i:
-            times.append(time.perf_counter() - start)
-    return 2.0 * n ** 3 / statistics.median(times)
-
-
-def _sync(device: str) -> None:
-    if str(device).startswith('cuda'):
-        torch.cuda.synchronize()
 
 
 def build_optim_wrapper(cfg: Config, model, device: str, amp: Optional[str]):
@@ -173,10 +148,10 @@ def benchmark_train(config: str, device: str = 'cpu', amp: Optional[str] = None,
         model.forward = torch.compile(model.forward)
 
     def step():
-        _sync(device)
+        sync_device(device)
         start = time.perf_counter()
         model.train_step(copy.copy(data), wrapper)
-        _sync(device)
+        sync_device(device)
         return time.perf_counter() - start
 
     counter = FlopCounterMode(display=False)
