@@ -31,8 +31,12 @@ class _MaskedPixelLoss(nn.Module):
         super().__init__()
         self.loss_weight = loss_weight
 
-    @staticmethod
-    def error(diff: torch.Tensor) -> torch.Tensor:
+    def error(self, diff: torch.Tensor) -> torch.Tensor:
+        """Per-pixel error of ``diff`` = pred − target (B, C, H, W), same shape.
+
+        Raises:
+            NotImplementedError: in this base class.
+        """
         raise NotImplementedError
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor,
@@ -69,7 +73,7 @@ class MaskedMSELoss(_MaskedPixelLoss):
 
 
 @MODELS.register_module()
-class MaskedCharbonnierLoss(nn.Module):
+class MaskedCharbonnierLoss(_MaskedPixelLoss):
     """Charbonnier loss sqrt((x−y)² + ε²) over valid pixels (Lai et al., CVPR 2017, LapSRN).
 
     Args:
@@ -78,12 +82,8 @@ class MaskedCharbonnierLoss(nn.Module):
     """
 
     def __init__(self, loss_weight: float = 1.0, eps: float = 1e-3) -> None:
-        super().__init__()
-        self.loss_weight = loss_weight
+        super().__init__(loss_weight)
         self.eps = eps
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor,
-                mask: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """pred, target: (B, C, H, W); mask: (B, 1, H, W) bool or None."""
-        err = torch.sqrt((pred - target) ** 2 + self.eps ** 2)
-        return self.loss_weight * masked_mean(err, mask)
+    def error(self, diff: torch.Tensor) -> torch.Tensor:
+        return torch.sqrt(diff ** 2 + self.eps ** 2)
