@@ -39,14 +39,17 @@ AMP_DTYPES = {None: torch.float32, 'fp16': torch.float16, 'bf16': torch.bfloat16
 def train_shapes(cfg: Config, model) -> Dict:
     """Batch size, HR patch (H, W) and guidance bands K of ``cfg``'s training: the train
     dataloader's ``batch_size``, the ``gt_patch_size`` of a ``PairedRandomCrop`` in its pipeline
-    (128, the GrokLST patch, without one) and the generator's ``guidance_channels``."""
+    (128, the GrokLST patch, without one) and the model's guidance bands
+    (:func:`groklst.apis.inference.model_scene_info`)."""
     loader = cfg.get('train_dataloader') or {}
     size = 128
     pipeline = (loader.get('dataset') or {}).get('pipeline') or []
     for step in pipeline:
         if step.get('type') == 'PairedRandomCrop':
             size = int(step.get('gt_patch_size', size))
-    k = getattr(model.generator, 'guidance_channels', None) if model.uses_guidance else None
+    from groklst.apis.inference import model_scene_info
+    info = model_scene_info(model)  # K from the generator, or from a model without one
+    k = info['guidance_channels'] if info['uses_guidance'] else None
     return dict(batch=int(loader.get('batch_size', 1)), hr_shape=(size, size), k=k)
 
 
