@@ -34,7 +34,7 @@ demo: install
 test: sysdeps install
 	$(PY) -m pytest tests -q
 
-# Only the tests marked `cuda` (tests/test_device/ and any other marked test): the GPU path
+# Only the tests marked `cuda` (the *_devices.py tests and any other marked test): the GPU path
 # (CUDA forward/backward of every generator, AMP train steps, CUDA-vs-CPU inference...). Without
 # a CUDA device they are all skipped with the reason.
 test-gpu: install

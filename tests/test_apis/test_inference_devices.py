@@ -2,22 +2,14 @@
 TF32 off; cuDNN and oneDNN sum in different orders)."""
 import numpy as np
 import pytest
-import torch
 
 from groklst.apis.inference import downscale_scene
-from groklst.registry import MODELS
-from groklst.utils import register_all_modules
-from tests.fixtures.devices import DEVICES, strict_fp32
-
-register_all_modules()
+from tests.fixtures.checkpoints import build_downscaler
+from tests.fixtures.devices import DEVICES, TINY_MOCOLSK, strict_fp32
 
 
 def _model():
-    torch.manual_seed(0)
-    return MODELS.build(dict(
-        type='Downscaler', scale=4, residual='bicubic', lst_norm=dict(mean=290.0, std=5.0),
-        generator=dict(type='MoCoLSKNet', scale=4, guidance_channels=3, base_dim=8,
-                       num_stages=1, n_resblocks=1, reduction=4, mlp_hidden=8))).eval()
+    return build_downscaler(TINY_MOCOLSK).eval()
 
 
 @pytest.mark.parametrize('device', DEVICES)  # on the CPU: the same code path, CPU vs CPU

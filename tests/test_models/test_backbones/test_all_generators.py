@@ -120,9 +120,10 @@ def test_class_contract_and_unsupported_scales(name):
             cls(**kwargs)
 
 
-def _finite_grads(net):
-    return [n for n, p in net.named_parameters()
-            if p.grad is not None and not torch.isfinite(p.grad).all()]
+def _assert_finite_grads(net):
+    grads = {n: p.grad for n, p in net.named_parameters() if p.grad is not None}
+    assert grads, 'no gradient reached the generator'
+    assert [n for n, g in grads.items() if not torch.isfinite(g).all()] == []
 
 
 @pytest.mark.parametrize('name', GENERATORS)
@@ -138,7 +139,7 @@ def test_bf16_autocast_forward_backward_on_cpu(name):
     assert out.shape == (2, 1, 4 * inputs[0].shape[-2], 4 * inputs[0].shape[-1])
     assert out.dtype in (torch.bfloat16, torch.float32) and torch.isfinite(out).all()
     out.float().square().mean().backward()
-    assert _finite_grads(net) == []
+    _assert_finite_grads(net)
 
 
 @pytest.mark.cuda
@@ -164,5 +165,5 @@ def test_cuda_forward_backward_x4(name, precision):
         torch.testing.assert_close(out.detach().cpu(), ref, rtol=CUDA_CPU_RTOL,
                                    atol=CUDA_CPU_ATOL * scale)
     out.float().square().mean().backward()
-    assert _finite_grads(net) == []
+    _assert_finite_grads(net)
     assert all(p.grad.device.type == 'cuda' for p in net.parameters() if p.grad is not None)

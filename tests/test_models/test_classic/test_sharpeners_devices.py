@@ -10,8 +10,8 @@ from groklst.models.classic.pixtransform_fit import PixTransformFit
 from groklst.models.classic.tsharp import TsHARP
 from groklst.models.layers.resample import block_mean
 from tests.fixtures.devices import DEVICES, strict_fp32
+from tests.fixtures.small_inputs import S, sharpener_scene
 
-S = 4
 SHARPENERS = {
     'tsharp': lambda: TsHARP(scale=S, ndvi_band=3),
     'distrad': lambda: DisTrad(scale=S, ndvi_band=3),
@@ -21,12 +21,11 @@ SHARPENERS = {
 }
 
 
-def _scene(h=8, w=8):
-    gen = torch.Generator().manual_seed(0)
-    ndvi = 0.05 + 0.8 * torch.rand(1, 1, S * h, S * w, generator=gen)
-    refl = 0.05 + 0.3 * torch.rand(1, 3, S * h, S * w, generator=gen)
-    hr = 305.0 - 10.0 * ndvi + 0.5 * refl[:, :1]
-    return block_mean(hr, S), torch.cat([refl, ndvi], 1)
+def _scene():
+    """float32 LR (1, 1, 8, 8) K and guidance (1, 4, 32, 32) of :func:`sharpener_scene`."""
+    guidance, ndvi = (t.float() for t in sharpener_scene())
+    hr = 305.0 - 10.0 * ndvi + 0.5 * guidance[:, :1]
+    return block_mean(hr, S), guidance
 
 
 @pytest.mark.parametrize('device', DEVICES)

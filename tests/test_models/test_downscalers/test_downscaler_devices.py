@@ -6,20 +6,17 @@ import torch
 from mmengine.optim import AmpOptimWrapper
 
 from groklst.engine import CPUBF16OptimWrapper
-from groklst.registry import MODELS
 from groklst.structures import LSTDataSample
 from groklst.utils import register_all_modules
+from tests.fixtures.checkpoints import build_downscaler
+from tests.fixtures.devices import TINY_MOCOLSK
 
 register_all_modules()
 SCALE, K = 4, 3
 
 
 def _model():
-    torch.manual_seed(0)
-    return MODELS.build(dict(
-        type='Downscaler', scale=SCALE, residual='bicubic', lst_norm=dict(mean=290.0, std=5.0),
-        generator=dict(type='MoCoLSKNet', scale=SCALE, guidance_channels=K, base_dim=8,
-                       num_stages=1, n_resblocks=1, reduction=4, mlp_hidden=8)))
+    return build_downscaler(TINY_MOCOLSK)  # x4 (SCALE), K = 3 guidance bands
 
 
 def _batch(b=2, h=6):
