@@ -54,7 +54,7 @@ from rasterio.windows import Window
 from groklst.fileio.raster import (DEFAULT_GDAL_CACHE_MB, GridReader, RasterGrid,
                                    WindowedRasterWriter, gdal_cache_limit, iter_windows)
 
-from .inference import model_scene_info
+from .inference import model_scene_info, same_band_names
 from .scene_fit import DEFAULT_FIT_SAMPLES
 from .tiling import DEFAULT_CHUNK_WIDTH, check_tiling, downscale_windows, lr_valid_mask
 
@@ -246,7 +246,7 @@ def check_scene_inputs(lr_path: str, guidance_paths: Sequence[str], info: dict,
         if len(stated) != k:
             raise SceneCheckError(f'--guidance-bands names {len(stated)} bands {stated}; '
                                   f'expected one name per band of {names}: found {k} bands')
-        if any(desc) and [(d or '').lower() for d in desc] != [b.lower() for b in stated]:
+        if any(desc) and not same_band_names(desc, stated):
             raise SceneCheckError(f'--guidance-bands {stated} contradict the band descriptions '
                                   f'{list(desc)} of {names}')
     band_names, warnings = None, []
@@ -257,14 +257,11 @@ def check_scene_inputs(lr_path: str, guidance_paths: Sequence[str], info: dict,
             raise SceneCheckError(
                 f'guidance band count: the model was trained with {want} bands'
                 + (f' {bands}' if bands else '') + f'; found {k} in {names}')
-        if bands and any(desc):
-            got = [(d or '').lower() for d in desc]
-            if got != [b.lower() for b in bands]:
-                raise SceneCheckError(
-                    f'guidance band order: the model was trained with bands {list(bands)} in '
-                    f'this order; the band descriptions of {names} are {list(desc)}')
-        if bands and stated is not None and \
-                [b.lower() for b in stated] != [b.lower() for b in bands]:
+        if bands and any(desc) and not same_band_names(desc, bands):
+            raise SceneCheckError(
+                f'guidance band order: the model was trained with bands {list(bands)} in this '
+                f'order; the band descriptions of {names} are {list(desc)}')
+        if bands and stated is not None and not same_band_names(stated, bands):
             raise SceneCheckError(
                 f'guidance band order: the model was trained with bands {list(bands)} in this '
                 f'order; --guidance-bands states {stated} for {names}')

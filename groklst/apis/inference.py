@@ -116,6 +116,13 @@ def _find_test_dataset(cfg) -> dict:
     return loader.get('dataset') or {}
 
 
+def same_band_names(a: Sequence[Optional[str]], b: Sequence[Optional[str]]) -> bool:
+    """Whether two band-name lists are the same bands in the same order, ignoring case (a
+    missing name, e.g. a GeoTIFF band without a description, matches only another missing
+    one)."""
+    return [(n or '').lower() for n in a] == [(n or '').lower() for n in b]
+
+
 def model_scene_info(model) -> dict:
     """What scene inference needs to know about a model and its config.
 
@@ -239,8 +246,7 @@ def downscale_scene(model, lr_lst: np.ndarray, guidance: Optional[np.ndarray],
         if len(names) != g.shape[0]:
             raise ValueError(f'guidance_bands names {len(names)} bands {names}; the guidance '
                              f'has {g.shape[0]}')
-        if info['guidance_bands'] and [b.lower() for b in names] != \
-                [b.lower() for b in info['guidance_bands']]:
+        if info['guidance_bands'] and not same_band_names(names, info['guidance_bands']):
             raise ValueError(f'guidance band order: the model was trained with bands '
                              f'{list(info["guidance_bands"])} in this order; guidance_bands '
                              f'are {names}')
