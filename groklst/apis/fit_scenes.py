@@ -18,8 +18,7 @@ Stages (each timed and printed):
    fitted sensor footprint on native-scale crops); zoo models through the ``Downscaler``
    (Wald's protocol plus native-scale aggregation consistency). The checkpoint with the lowest
    coarse-level RMSE on the held-out blocks is kept (no fine truth is used anywhere). Skipped
-   with ``checkpoint`` and
-   for models without trainable parameters (bicubic, TsHARP, DMS, ...).
+   with ``checkpoint`` and for models without trainable parameters (bicubic, TsHARP, DMS, ...).
 4. **downscale** — every scene through :func:`groklst.apis.downscale_geotiff` (the tiled,
    blended inference of ``tools/downscale.py``) to ``OUT_DIR/<id>.tif``: fine LST (K, float32,
    nodata NaN) on the scene's guidance grid (its CRS and transform). All outputs are written

@@ -28,7 +28,8 @@ __all__ = ['CoarseSceneDataset', 'SPLITS', 'NATIVE_KINDS', 'SCENE_WEIGHTS']
 SPLITS = ('train', 'val', 'test')
 #: Kinds of native-scale samples: 'consistency' (the Downscaler's aggregation-consistency loss)
 #: or 'native_wald' (guided detail injection,
-#: :class:`groklst.models.downscalers.GuidedDetailDownscaler`, which degrades the coarse crop itself; its held-out validation samples are native-scale too).
+#: :class:`groklst.models.downscalers.GuidedDetailDownscaler`, which degrades the coarse crop
+#: itself; its held-out validation samples are native-scale too).
 NATIVE_KINDS = ('consistency', 'native_wald')
 #: How training crops are spread over the scenes.
 SCENE_WEIGHTS = ('uniform', 'valid_pixels')
@@ -82,25 +83,22 @@ class CoarseSceneDataset(BaseDataset):
       block.
 
     'reconstruction' and 'consistency' samples have the same input shapes, so one batch may mix
-    them. The share of native-scale samples is ``native_fraction``. Masks: a target pixel
-    counts only where the
-    coarse LST is finite, not nodata and inside ``valid_range``, its guidance is valid (guided
-    models) and, for 'reconstruction', its LR′ pixel is valid; invalid input pixels are filled
-    from the nearest valid pixel (never trained on). Pixels of held-out blocks are no data in
-    every training sample.
+    them. The share of native-scale samples is ``native_fraction``. Masks: a target pixel counts
+    only where the coarse LST is finite, not nodata and inside ``valid_range``, its guidance is
+    valid (guided models) and, for 'reconstruction', its LR′ pixel is valid; invalid input
+    pixels are filled from the nearest valid pixel (never trained on). Pixels of held-out blocks
+    are no data in every training sample.
 
     Splits: 'train' has ``samples_per_epoch`` items; with ``scene_weights='uniform'`` item i
     uses scene ``i mod n`` (every scene not in ``exclude_ids`` equally often), with
-    ``'valid_pixels'`` the items are shared among the scenes in proportion to their valid
-    coarse pixels (largest remainders; a nearly cloudy scene gets few crops); a random crop
-    (trying to avoid held-out blocks) and a random kind
-    (NumPy's global generator, re-seeded per worker by MMEngine; works with ``DefaultSampler``
-    and ``InfiniteSampler``, under DDP too). 'val' and 'test' are the held-out blocks
-    (:func:`groklst.datasets.coarse_scenes.heldout_blocks`: ``val_fraction`` of the whole
-    ``val_block_size`` blocks of every scene, at most ``val_max_blocks``, spatially disjoint
-    from training), as
-    deterministic 'reconstruction' samples: checkpoints are selected at the coarse level,
-    never on fine truth.
+    ``'valid_pixels'`` the items are shared among the scenes in proportion to their valid coarse
+    pixels (largest remainders; a nearly cloudy scene gets few crops); a random crop (trying to
+    avoid held-out blocks) and a random kind (NumPy's global generator, re-seeded per worker by
+    MMEngine; works with ``DefaultSampler`` and ``InfiniteSampler``, under DDP too). 'val' and
+    'test' are the held-out blocks (:func:`groklst.datasets.coarse_scenes.heldout_blocks`:
+    ``val_fraction`` of the whole ``val_block_size`` blocks of every scene, at most
+    ``val_max_blocks``, spatially disjoint from training), as deterministic 'reconstruction'
+    samples: checkpoints are selected at the coarse level, never on fine truth.
 
     Args:
         ann_file: scenes CSV (relative to ``data_root`` when given).
