@@ -14,6 +14,7 @@ each (minutes on 2 CPU cores).
 """
 import argparse
 import json
+import os
 import sys
 
 from groklst.analysis.selfsup_benchmark import (METHODS, PROTOCOL_SCALES, format_table,
@@ -60,6 +61,11 @@ def main(argv=None) -> int:
         print(f'benchmark_selfsup: error: unknown methods {unknown}; expected {list(METHODS)}',
               file=sys.stderr)
         return 2
+    missing = [f for f in args.supervised or () if not os.path.isfile(f)]
+    if missing:  # before hours of fitting, not after
+        print(f'benchmark_selfsup: error: --supervised file not found: {missing[0]}',
+              file=sys.stderr)
+        return 1
     try:
         rows = run_selfsup_benchmark(args.bench, args.work_dir, args.protocols,
                                      args.degradations, methods, iters=args.iters)
